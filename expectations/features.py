@@ -1,0 +1,166 @@
+"""The check batch: one pandas row per report, one column per cell or derived feature.
+
+Contract of `build_frame`:
+- `report_id`, `year` (float, NaN if unknown), `format` (None if unknown);
+- one float column per cell of `layout.CELLS`, the value as published (never repaired);
+  a row, table or cell the report left out is NaN, so identities over it do not apply
+  (FMT-TABLES reports the gap);
+- 表三 has two layouts of （六）: the cells of the variant the table does not use are 0 —
+  they do not exist, so they add nothing to the leaf sum (T3-RESULTSUM sums the leaf
+  rows present, `models.canonical.leaf_rows`);
+- 表二 cells are filled for the 2021 format only (the 2019 trial 表二 holds legitimately
+  negative 本年增/减 and money amounts);
+- a cell that is not a finite number (a string, a bool, NaN) is NaN and counted in `cells_nonnumeric`;
+- derived: `sections_missing`, `sections_in_order`, `t{2,3,4}_present`, `t{2,3,4}_gaps`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Real
+
+from models.canonical import (
+    SECTIONS,
+    T3_COLUMNS,
+    T3_ROWS_2021,
+    T3_ROWS_SINGLE_SIX,
+    T4_GROUPS,
+    CanonicalReport,
+)
+
+from .layout import CELLS, T2_2021, T2_WIDTHS, T3_ROWS, T3_SIX_VARIANTS, t2_column, t3_column, t4_column
+
+TABLES = ("t2", "t3", "t4")
+MISSING, INCOMPLETE = "missing", "incomplete"
+NAN = math.nan
+
+
+def is_number(value: object) -> bool:
+    """A published number: a finite int or float, not a bool."""
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number(value: object) -> float:
+    return float(value) if is_number(value) else NAN
+
+
+def sections_missing(report: CanonicalReport) -> list[str]:
+    """The six parts (一…六) the report lacks, in canonical order."""
+    return [s for s in SECTIONS if s not in report.sections_present]
+
+
+def sections_in_order(report: CanonicalReport) -> bool:
+    """The present parts appear in canonical order and the parser saw no disorder."""
+    ranks = [SECTIONS.index(s) for s in report.sections_present if s in SECTIONS]
+    return report.section_order_ok and ranks == sorted(ranks)
+
+
+def t3_expected_rows(report: CanonicalReport) -> tuple[str, ...]:
+    """表三 rows the report's format requires: 21 leaf rows unless a 2019-trial single （六）."""
+    t3 = report.t3 or {}
+    split_six = any(r in t3 for r in T3_SIX_VARIANTS[1])
+    return T3_ROWS_2021 if report.format == "2021" or split_six else T3_ROWS_SINGLE_SIX
+
+
+def _row_gap(value: object, width: int) -> str | None:
+    if value is None:
+        return MISSING
+    if width == 0:
+        return None
+    if not isinstance(value, list | tuple) or len(value) != width or None in value:
+        return INCOMPLETE
+    return None
+
+
+def table_gaps(report: CanonicalReport) -> dict[str, list[tuple[str, str]]]:
+    """Per table, the (cell-key prefix, missing|incomplete) of rows the report left out.
+
+    Includes the parser's `report.missing_rows`. A table that is None has no gaps here
+    (it is missing as a whole).
+    """
+    gaps: dict[str, list[tuple[str, str]]] = {t: [] for t in TABLES}
+    if report.t2 is not None and report.format in T2_WIDTHS:
+        for row, width in T2_WIDTHS[report.format].items():
+            if kind := _row_gap(report.t2.get(row), width):
+                gaps["t2"].append((f"t2.{row}", kind))
+    if report.t3 is not None:
+        for row in t3_expected_rows(report):
+            if kind := _row_gap(report.t3.get(row), len(T3_COLUMNS)):
+                gaps["t3"].append((f"t3.{row}", kind))
+    if report.t4 is not None:
+        for g, group in enumerate(T4_GROUPS):
+            cells = list(report.t4[g * 5 : g * 5 + 5])
+            if len(cells) < 5 or None in cells:
+                kind = MISSING if all(c is None for c in cells) else INCOMPLETE
+                gaps["t4"].append((f"t4.{group}", kind))
+        if len(report.t4) > 15:
+            gaps["t4"].append(("t4", INCOMPLETE))
+    for key in report.missing_rows:
+        table = key.split(".", 1)[0]
+        if table in gaps and key not in {k for k, _ in gaps[table]}:
+            gaps[table].append((key, MISSING))
+    return gaps
+
+
+def _cell_values(report: CanonicalReport) -> tuple[dict[str, float], int]:
+    """Frame values of the cells of one report, and the count of non-numeric cells."""
+    values: dict[str, float] = {}
+    raw: list[tuple[str, object]] = []
+    if report.t2 is not None and report.format == "2021":
+        for row, cols in T2_2021.items():
+            value = report.t2.get(row)
+            if cols:
+                cells = list(value) if isinstance(value, list | tuple) else []
+                cells += [None] * (3 - len(cells))
+                raw += [(t2_column(row, i), cells[i]) for i in range(3)]
+            else:
+                raw.append((t2_column(row), value))
+    if report.t3 is not None:
+        t3 = report.t3
+        for row in T3_ROWS:
+            value = t3.get(row)
+            cells = list(value) if isinstance(value, list | tuple) else []
+            cells += [None] * (len(T3_COLUMNS) - len(cells))
+            raw += [(t3_column(row, i), cells[i]) for i in range(len(T3_COLUMNS))]
+        for used, unused in (T3_SIX_VARIANTS, T3_SIX_VARIANTS[::-1]):
+            if any(r in t3 for r in used) and not any(r in t3 for r in unused):
+                raw += [(t3_column(r, i), 0) for r in unused for i in range(len(T3_COLUMNS))]
+    if report.t4 is not None:
+        cells = list(report.t4[:15]) + [None] * (15 - len(report.t4[:15]))
+        raw += [(t4_column(i), cells[i]) for i in range(15)]
+    nonnumeric = 0
+    for column, value in raw:
+        values[column] = _number(value)
+        nonnumeric += value is not None and not is_number(value)
+    return values, nonnumeric
+
+
+def build_frame(reports: Sequence[CanonicalReport], report_ids: Sequence[str]):
+    """One row per report (see the module contract); returns a pandas DataFrame."""
+    import pandas as pd
+
+    if len(reports) != len(report_ids):
+        raise ValueError(f"{len(reports)} reports but {len(report_ids)} report ids")
+    if len(set(report_ids)) != len(report_ids):
+        raise ValueError("report ids must be unique")
+    data: dict[str, list] = {
+        "report_id": list(report_ids),
+        "year": [float(r.year) if r.year is not None else NAN for r in reports],
+        "format": [r.format for r in reports],
+        "sections_missing": [len(sections_missing(r)) for r in reports],
+        "sections_in_order": [sections_in_order(r) for r in reports],
+    }
+    for table in TABLES:
+        data[f"{table}_present"] = [getattr(r, table) is not None for r in reports]
+    all_gaps = [table_gaps(r) for r in reports]
+    for table in TABLES:
+        data[f"{table}_gaps"] = [len(g[table]) for g in all_gaps]
+    cells = [_cell_values(r) for r in reports]
+    data["cells_nonnumeric"] = [n for _, n in cells]
+    for column in CELLS:
+        data[column] = [v.get(column, NAN) for v, _ in cells]
+    frame = pd.DataFrame(data)
+    frame["report_id"] = frame["report_id"].astype(object)
+    frame["format"] = frame["format"].astype(object)
+    return frame

@@ -1,0 +1,33 @@
+"""The rule registry: every statutory rule of the check stage, in check order.
+
+The registry lists its rule modules explicitly (no discovery, no mutable global);
+`all_rules()` fails on a duplicate id. Order: structure, cells, then the table
+arithmetic in the order of RULES.md §8.
+"""
+
+from __future__ import annotations
+
+from .errors import RuleDefinitionError
+from .rule import Check, Failure, Rule
+from .rules import cells, structure, tables
+
+__all__ = ["Check", "Failure", "Rule", "RULE_MODULES", "all_rules", "get_rule"]
+
+RULE_MODULES = (structure, cells, tables)
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every registered rule, in check order."""
+    rules = tuple(rule for module in RULE_MODULES for rule in module.RULES)
+    ids = [rule.id for rule in rules]
+    if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+        raise RuleDefinitionError(f"duplicate rule ids: {', '.join(duplicates)}")
+    return rules
+
+
+def get_rule(rule_id: str) -> Rule:
+    """The rule with this id; RuleDefinitionError if none is registered."""
+    for rule in all_rules():
+        if rule.id == rule_id:
+            return rule
+    raise RuleDefinitionError(f"no rule {rule_id!r} is registered")

@@ -1,0 +1,1 @@
+"""Rule modules, one per concept; each exposes `RULES`. The registry lists them explicitly."""

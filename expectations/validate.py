@@ -1,0 +1,138 @@
+"""Run the suite over a batch of reports: one GX validation call, findings out.
+
+Contract of `check_reports`:
+- one DataFrame (a row per report, `report_id` column), one GX validation call,
+  result_format COMPLETE with `report_id` as the unexpected index column;
+- each failing row of each expectation becomes the rule's findings (`Rule.explain`),
+  ordered by report, then registry (check) order;
+- a check that did not run (GX `exception_info`, `success is None`, a result missing
+  or unlocatable, a failing row that yields no finding) raises CheckSetupError or
+  RuleDefinitionError: it is never a pass.
+
+Building a `Checker` (GX context, suite, batch definition) costs ~0.1 s after the ~5 s
+`import great_expectations`; reuse one for many batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from models.canonical import CanonicalReport
+from models.finding import Finding
+
+from .errors import CheckSetupError, RuleDefinitionError
+from .features import build_frame
+from .registry import get_rule
+from .rule import Failure, Rule
+from .suite import build_suite
+
+INDEX_COLUMN = "report_id"
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [INDEX_COLUMN]}
+
+
+class Checker:
+    """An ephemeral GX context holding the suite and one pandas batch definition."""
+
+    def __init__(self, rules: Sequence[Rule] | None = None) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.suite = build_suite(rules)
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        asset = context.data_sources.add_pandas("nianbao").add_dataframe_asset("reports")
+        batch = asset.add_batch_definition_whole_dataframe("batch")
+        suite = context.suites.add(self.suite)
+        self._definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name="nianbao", data=batch, suite=suite)
+        )
+        self.context = context
+
+    def validate(self, frame) -> list[dict]:
+        """GX results (JSON-safe dicts), one per expectation, for a feature frame."""
+        try:
+            result = self._definition.run(
+                batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT
+            )
+        except Exception as exc:  # a validation that cannot run is not a pass
+            raise CheckSetupError(f"GX validation failed to run: {exc}") from exc
+        results = result.to_json_dict()["results"]
+        if len(results) != len(self.suite.expectations):
+            raise CheckSetupError(
+                f"GX returned {len(results)} results for {len(self.suite.expectations)} expectations"
+            )
+        return results
+
+    def check(
+        self, reports: Sequence[CanonicalReport], report_ids: Sequence[str] | None = None
+    ) -> list[Finding]:
+        """Findings of every rule over the batch (see the module contract)."""
+        if report_ids is None:
+            report_ids = [report.file for report in reports]
+        if not reports:
+            return []
+        by_id = dict(zip(report_ids, reports, strict=True))
+        frame = build_frame(reports, report_ids)
+        order = {rid: n for n, rid in enumerate(report_ids)}
+        findings: list[tuple[int, int, Finding]] = []
+        for n, (meta, failing) in enumerate(_failures(self.validate(frame))):
+            rule = get_rule(str(meta["rule"]))
+            where = {k: v for k, v in meta.items() if k not in ("rule", "severity")}
+            for report_id in failing:
+                if report_id not in by_id:
+                    raise CheckSetupError(f"{rule.id}: GX named an unknown report {report_id!r}")
+                failure = Failure(rule, report_id, by_id[report_id], where, str(meta["severity"]))
+                found = rule.explain(failure)
+                if not found:
+                    raise RuleDefinitionError(
+                        f"{rule.id} {where}: report {report_id!r} failed but yielded no finding"
+                    )
+                findings += [(order[report_id], n, f) for f in found]
+        findings.sort(key=lambda item: item[:2])
+        return [f for _, _, f in findings]
+
+
+def _raised(result: dict) -> str | None:
+    """The exception message GX recorded for an expectation, if any."""
+    info = result.get("exception_info") or {}
+    entries = [info] if "raised_exception" in info else list(info.values())
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "exception")
+    return None
+
+
+def _failures(results: list[dict]) -> Iterator[tuple[dict, list[str]]]:
+    """(meta, failing report ids) per expectation; raises CheckSetupError on a broken one."""
+    for result in results:
+        config = result.get("expectation_config") or {}
+        meta = config.get("meta") or {}
+        name = f"{meta.get('rule', '?')} {config.get('type', '?')}"
+        if "rule" not in meta:
+            raise CheckSetupError(f"{name}: expectation without a rule id in its meta")
+        if message := _raised(result):
+            raise CheckSetupError(f"{name} {meta}: GX could not evaluate it: {message}")
+        if result.get("success") is None:
+            raise CheckSetupError(f"{name} {meta}: GX returned no verdict")
+        if result["success"]:
+            continue
+        details = result.get("result") or {}
+        index = details.get("unexpected_index_list")
+        count = details.get("unexpected_count")
+        if index is None or count is None or len(index) != count:
+            raise CheckSetupError(
+                f"{name} {meta}: {count} failing rows but {len(index or [])} located"
+            )
+        yield meta, [str(row[INDEX_COLUMN]) for row in index]
+
+
+def check_reports(
+    reports: Sequence[CanonicalReport],
+    report_ids: Sequence[str] | None = None,
+    *,
+    checker: Checker | None = None,
+) -> list[Finding]:
+    """Findings of every registered rule over `reports` (ids default to `report.file`)."""
+    if not reports:
+        return []
+    return (checker or Checker()).check(reports, report_ids)

@@ -1,0 +1,74 @@
+"""Prefect flow `annual_review`: the whole line for one province and year.
+
+Thin by design: tasks wrap *batches* of agencies (never one task per report) and call
+the plain stage functions of `flows.stages`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+
+from flows import stages
+from flows.settings import Settings
+from ingest.registry import load_registry
+from ingest.sources import find_documents
+
+
+@dataclass
+class ReviewSummary:
+    run_id: int
+    year: int
+    totals: dict[str, int]
+    index_page: Path
+    outcomes: dict[str, str]  # agency_id -> outcome status
+
+
+@task(name="parse-batch")
+def parse_batch_task(items, year):
+    return stages.parse_batch(items, year)
+
+
+@task(name="check-batch")
+def check_task(outcomes):
+    return stages.check_outcomes(outcomes)
+
+
+@task(name="persist")
+def persist_task(database_url, year, agencies, outcomes, findings, params):
+    return stages.persist(database_url, year, agencies, outcomes, findings, params)
+
+
+@task(name="render")
+def render_task(out_dir, year, scope, run_id, agencies, outcomes, findings):
+    return stages.render(out_dir, year, scope, run_id, agencies, outcomes, findings)
+
+
+@flow(name="annual_review", log_prints=False)
+def annual_review(settings: Settings) -> ReviewSummary:
+    log = get_run_logger()
+    agencies = load_registry(settings.registry)
+    found = find_documents(settings.source, settings.year, agencies)
+    log.info("机构名录 %d 个机构；找到报告文件 %d 个", len(agencies),
+             sum(len(v) for v in found.documents.values()))
+    for path in found.unregistered:
+        log.warning("文件 %s 不属于名录中的任何机构，已跳过", path.name)
+    items = [(a.agency_id, found.documents[a.agency_id]) for a in agencies]
+    batches = [items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
+    futures = [parse_batch_task.submit(batch, settings.year) for batch in batches]
+    outcomes = []
+    for fut in futures:
+        outcomes += fut.result()
+        log.info("解析进度：%d/%d 个机构", len(outcomes), len(items))
+    findings = check_task(outcomes)
+    log.info("规则检查完成：%d 条发现", sum(len(v) for v in findings.values()))
+    params = {"registry": str(settings.registry), "source": str(settings.source)}
+    run_id, totals = persist_task(settings.database_url, settings.year, agencies, outcomes,
+                                  findings, params)
+    pages = render_task(settings.pages_dir, settings.year, settings.scope, run_id, agencies,
+                        outcomes, findings)
+    log.info("已生成审核摘要 %d 页：%s", len(pages), pages[0])
+    return ReviewSummary(run_id, settings.year, totals, pages[0],
+                         {o.agency_id: o.status for o in outcomes})

@@ -1,0 +1,44 @@
+"""Run settings: one typed object built at the entry point (nothing read at import)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.db import database_url_from_env
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PROVINCE = PROJECT_ROOT / "sample" / "province"
+
+
+@dataclass(frozen=True)
+class Settings:
+    year: int
+    registry: Path
+    source: Path
+    out_dir: Path
+    database_url: str
+    batch_size: int = 200
+    scope: str = "示例省份"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.out_dir / str(self.year)
+
+
+def build_settings(year: int, registry: str | None, source: str | None, out: str | None,
+                   environ: Mapping[str, str], batch_size: int = 200) -> Settings:
+    out_dir = Path(out or "out")
+    registry_path = Path(registry) if registry else SAMPLE_PROVINCE / "registry.csv"
+    source_path = Path(source) if source else SAMPLE_PROVINCE / "reports"
+    scope = "示例省份" if registry is None else registry_path.stem
+    return Settings(
+        year=year,
+        registry=registry_path,
+        source=source_path,
+        out_dir=out_dir,
+        database_url=database_url_from_env(environ, out_dir / "nianbao.db"),
+        batch_size=batch_size,
+        scope=scope,
+    )

@@ -1,0 +1,110 @@
+"""The review's stages as plain functions (tests call them directly; the flow orchestrates).
+
+parse → check → persist → render. Each takes and returns plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.outcome import ParseOutcome, read_agency
+from ingest.registry import Agency
+from models.finding import Finding
+
+
+def parse_batch(items: Sequence[tuple[str, list[Path]]], year: int) -> list[ParseOutcome]:
+    """Read each agency's documents; every agency gets exactly one outcome."""
+    return [read_agency(agency_id, paths, year) for agency_id, paths in items]
+
+
+def check_outcomes(outcomes: Sequence[ParseOutcome]) -> dict[str, list[Finding]]:
+    """All parsed reports validated in one batch; findings grouped by agency id."""
+    from expectations.validate import check_reports
+
+    parsed = [o for o in outcomes if o.report is not None]
+    found: dict[str, list[Finding]] = {o.agency_id: [] for o in outcomes}
+    if not parsed:
+        return found
+    findings = check_reports([o.report for o in parsed], [o.agency_id for o in parsed])
+    for f in findings:
+        found[f.report_id].append(f)
+    return found
+
+
+def persist(database_url: str, year: int, agencies: Sequence[Agency],
+            outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]],
+            params: dict) -> tuple[int, dict[str, int]]:
+    """Store agencies, documents, reports, the run, outcomes and findings in one transaction."""
+    from models import store
+    from models.db import Database
+
+    db = Database.connect(database_url)
+    try:
+        db.create_schema()
+        with db.sessions.begin() as session:
+            for a in agencies:
+                store.upsert_agency(session, a.agency_id, a.name, region=a.region, level=a.level,
+                                    kind=a.kind, parent_id=a.parent_id, emails=a.supervisor_emails)
+            run = store.start_run(session, year, params)
+            counts = {"opened": 0, "confirmed": 0}
+            for o in outcomes:
+                report_row = None
+                if o.path is not None and o.sha256 is not None:
+                    document = store.record_document(
+                        session, o.agency_id, year, str(o.path), o.sha256,
+                        file_name=o.path.name, size=o.size, media_type=o.path.suffix.lstrip("."))
+                    report_row = store.record_report(session, document, o.report,
+                                                     "parsed" if o.report else o.status, o.reason)
+                store.record_outcome(session, run, o.agency_id, o.status, o.reason)
+                got = store.record_findings(session, run, o.agency_id, year, report_row,
+                                            findings.get(o.agency_id, []))
+                for k in counts:
+                    counts[k] += got.get(k, 0)
+            totals = _totals(outcomes, findings)
+            store.finish_run(session, run, "finished", {**totals, **counts})
+            run_id = run.id
+        return run_id, totals
+    finally:
+        db.dispose()
+
+
+def _totals(outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]]) -> dict[str, int]:
+    totals = {"agencies": len(outcomes), "parsed": sum(o.report is not None for o in outcomes)}
+    for sev in ("error", "warning", "info"):
+        totals[sev] = sum(f.severity == sev for fs in findings.values() for f in fs)
+    totals["agencies_with_errors"] = sum(
+        any(f.severity == "error" for f in fs) for fs in findings.values())
+    return totals
+
+
+def render(out_dir: Path, year: int, scope: str, run_id: int, agencies: Sequence[Agency],
+           outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]]) -> list[Path]:
+    """Write the province index and one audit summary per agency."""
+    from expectations.registry import get_rule
+    from reports import (AgencyRow, AgencySummaryContext, FindingView, ProvinceIndexContext,
+                         SourceDocument, write_site)
+
+    now = datetime.now(UTC)
+    by_id = {o.agency_id: o for o in outcomes}
+    contexts = []
+    for a in agencies:
+        o = by_id[a.agency_id]
+        views = []
+        for f in findings.get(a.agency_id, []):
+            rule = get_rule(f.rule)
+            views.append(FindingView.from_finding(f, rule.title_zh, rule.basis))
+        source = SourceDocument(location=str(o.path) if o.path else "—",
+                                sha256=o.sha256 or "—", size=o.size or 0,
+                                fetched=now.date().isoformat())
+        report = o.report
+        contexts.append(AgencySummaryContext(
+            agency_id=a.agency_id, agency_name=a.name, region=a.region, year=year,
+            status=o.status, status_text=o.status_text, source=source, report=report,
+            published_date=report.published_date if report else None,
+            format=report.format if report else None, findings=views, generated_at=now,
+            run_id=str(run_id), status_detail="" if report else o.reason))
+    index = ProvinceIndexContext(scope=scope, year=year, run_id=str(run_id), generated_at=now,
+                                 rows=[AgencyRow.for_agency(c) for c in contexts])
+    return write_site(out_dir, index, contexts)

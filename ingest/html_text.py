@@ -1,0 +1,78 @@
+"""Web pages to linear text: block elements on their own lines, table cells apart.
+
+A table row's cells are separated by tabs; an empty cell in a row that holds numbers
+becomes the blank marker, so a blank cell keeps its column (CELL-BLANK).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.documents import decode
+from ingest.errors import UnreadableDocument
+from ingest.splitting import BLANK
+
+_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+          "table", "tbody", "thead", "ul", "ol", "dd", "dt", "header", "footer", "tr"}
+_SKIP = {"script", "style", "noscript", "select", "option", "iframe", "template", "head"}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+
+
+@dataclass
+class Page:
+    text: str
+    title: str | None
+    published: str | None
+
+
+def _cell_text(td) -> str:
+    return " ".join("".join(td.itertext()).split())
+
+
+def _row_text(tr) -> str:
+    cells = [_cell_text(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+    has_number = any(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in cells)
+    if has_number:
+        cells = [c if c not in ("", "-", "/", "—", "–", "无") else BLANK for c in cells]
+    return "\t".join(c for c in cells if c)
+
+
+def _walk(el, out: list[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _SKIP:
+        if el.tail:
+            out.append(el.tail)
+        return
+    if tag == "tr":
+        out.append("\n" + _row_text(el) + "\n")
+    else:
+        if tag in _BLOCK:
+            out.append("\n")
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            _walk(child, out)
+        if tag in _BLOCK:
+            out.append("\n")
+    if el.tail:
+        out.append(el.tail)
+
+
+def html_to_text(data: bytes) -> Page:
+    import lxml.html
+
+    m = _CHARSET.search(data[:4096])
+    text = decode(data, m.group(1).decode("ascii", "ignore") if m else None)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as exc:  # lxml raises ParserError / ValueError on garbage
+        raise UnreadableDocument(f"网页无法解析：{type(exc).__name__}") from exc
+    meta = {(e.get("name") or "").lower(): e.get("content") or "" for e in root.iter("meta")}
+    title = meta.get("articletitle") or (root.findtext(".//title") or "").split("_")[0].strip() or None
+    published = meta.get("pubdate") or meta.get("publishdate") or None
+    body = root.find("body")
+    out: list[str] = []
+    _walk(body if body is not None else root, out)
+    lines = [" ".join(line.split()) if "\t" not in line else line.strip() for line in "".join(out).split("\n")]
+    return Page("\n".join(line for line in lines if line), title, published)

@@ -1,0 +1,26 @@
+"""Text normalisation before matching labels (RULES.md §8)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PAGE_NUMBER = re.compile(r"^[ \t]*[-－—–]\s*\d{1,3}\s*[-－—–][ \t]*$", re.M)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〔": "[", "〕": "]"})
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width brackets, digits, ideographic spaces), unified quotes, no page numbers."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    return _PAGE_NUMBER.sub("", text)
+
+
+def loose(word: str) -> str:
+    """A regex matching `word` with any whitespace between its characters."""
+    return r"\s*".join(re.escape(ch) for ch in word if not ch.isspace())
+
+
+def squash(text: str) -> str:
+    """Text without whitespace, for label comparison."""
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,119 @@
+"""Text PDFs to linear text: layout text around tables, one line per ruled-table row.
+
+Text outside tables is pdfplumber's layout text (columns kept apart by spaces, as
+`pdftotext -layout`). Each ruled table that pdfplumber finds becomes one line per row,
+cells joined by tabs, like the web-page path (`ingest.html_text`): a cell's wrapped
+text is joined up again, and an empty cell in a numeric column of a row that holds
+numbers becomes the blank marker, so a blank cell keeps its column (CELL-BLANK).
+Cells merged into a neighbour (pdfplumber gives None) are dropped. Page content is
+put in reading order by its top coordinate, so a row's numbers stay on the row's line
+even when its label wraps over several lines and is centred vertically.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.splitting import BLANK
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_BLANKS = ("", "-", "/", "—", "–", "无")
+# CJK ideographs, CJK and full-width punctuation: no spaces are written between them.
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+# A table is a data table when some row has at least this many cells of its own; a
+# one-column "table" is a ruled frame around body text and is read as layout text.
+_MIN_COLUMNS = 2
+
+
+def _cell_text(cell: str) -> str:
+    """A cell's text on one line; whitespace around CJK text (wrapping, spacing) goes."""
+    return " ".join(_SPACE_NEAR_CJK.sub("", cell).split())
+
+
+def _is_number(cell: str | None) -> bool:
+    return cell is not None and _NUMBER.fullmatch(cell) is not None
+
+
+def _row_lines(rows: list[list[str | None]]) -> list[str]:
+    """One line per table row: cells joined by tabs, blanks of numeric rows marked."""
+    cells = [[None if c is None else _cell_text(c) for c in row] for row in rows]
+    numeric_columns = {i for row in cells for i, c in enumerate(row) if _is_number(c)}
+    lines = []
+    for row in cells:
+        has_number = any(_is_number(c) for c in row)
+        out = []
+        for i, c in enumerate(row):
+            if c is None:  # merged into the cell to its left or above
+                continue
+            if has_number and i in numeric_columns and c in _BLANKS:
+                out.append(BLANK)
+            elif c:
+                out.append(c)
+        lines.append("\t".join(out))
+    return lines
+
+
+def _text_lines(page: Any) -> list[tuple[float, str]]:
+    """Layout-text lines of a page, each with the top of its first character."""
+    textmap = page.get_textmap(layout=True)
+    lines: list[tuple[float, str]] = []
+    top = float("-inf")
+    chars: list[str] = []
+    line_top: float | None = None
+    for text, obj in [*textmap.tuples, ("\n", None)]:
+        if text == "\n":
+            if line_top is not None:
+                top = line_top
+            lines.append((top, "".join(chars).rstrip()))
+            chars, line_top = [], None
+            continue
+        chars.append(text)
+        if obj is not None and (line_top is None or obj["top"] < line_top):
+            line_top = obj["top"]
+    return lines
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _page_text(page: Any) -> str:
+    """A page's text outside tables and its tables' rows, ordered by top coordinate."""
+    items: list[tuple[float, int, str]] = []  # (top, order, line)
+    boxes = []
+    for table in page.find_tables():
+        rows = table.extract()
+        if max((sum(c is not None for c in row) for row in rows), default=0) < _MIN_COLUMNS:
+            continue
+        boxes.append(table.bbox)
+        for row, line in zip(table.rows, _row_lines(rows), strict=True):
+            if line:
+                items.append((row.bbox[1], len(items), line))
+    outside = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
+    for top, line in _text_lines(outside):
+        items.append((top, len(items), line))
+    items.sort()
+    return "\n".join(line for _, _, line in items)
+
+
+def pdf_to_text(data: bytes) -> str:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_page_text(page) for page in pdf.pages]
+    except PDFSyntaxError as exc:
+        raise UnreadableDocument(f"PDF 文件已损坏：{exc}") from exc
+    except Exception as exc:  # pdfminer raises many kinds on broken files
+        raise UnreadableDocument(f"PDF 文件无法读取：{type(exc).__name__}") from exc
+    text = "\n".join(line.rstrip() for page in pages for line in page.splitlines())
+    if not text.strip():
+        raise EmptyDocument("PDF 没有文字层（可能是扫描件），需要 OCR")
+    return text

@@ -1,0 +1,27 @@
+"""A finding: one rule failing at one place in one report (DESIGN.md, Findings)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Key: (report, rule, where). Checks return these; persistence is separate."""
+
+    report_id: str  # the batch's report id (file name in `nianbao check`)
+    rule: str  # registry id, e.g. "T3-BALANCE"
+    severity: str  # error | warning | info
+    where: str  # location, e.g. "表三 第三项（七）总计 列 自然人"
+    message: str  # Chinese, rendered from the rule's template
+    published: str = ""  # the published values, as text
+    expected: str = ""  # what the value should be
+    evidence: str = ""  # source text quoted from the document
+    cells: tuple[str, ...] = field(default_factory=tuple)  # cell keys involved, "t3.三.七.0"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["cells"] = list(self.cells)
+        return data

@@ -1,0 +1,191 @@
+"""Typed contexts, one per template (datasette style): the template sees `ctx` only.
+
+- `AgencySummaryContext` -> agency_summary.html (one agency's audit summary).
+- `ProvinceIndexContext` -> province_index.html (the province's overview).
+
+Every field is shown by its template (tests/reports/test_fields.py). Rule titles and
+legal bases come from the caller as plain strings (the rule registry lives elsewhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from models.canonical import CanonicalReport
+from models.finding import Finding
+
+from .labels import FORMAT_LABELS, SEVERITY_LABELS, SEVERITY_ORDER
+from .names import page_name
+from .tables import ReportTables, cell_marks, report_tables
+
+PARSED = "parsed"  # the outcome status of a document read into a CanonicalReport
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding as shown: the Finding's fields plus the rule's title and basis."""
+
+    rule: str  # registry id, "T4-TOTAL"
+    title: str  # rule title, "表四各组总计等于各项之和"
+    severity: str  # error | warning | info
+    basis: str  # 法律依据
+    where: str
+    message: str
+    published: str = ""
+    expected: str = ""
+    evidence: str = ""
+    cells: tuple[str, ...] = ()
+
+    @classmethod
+    def from_finding(cls, finding: Finding, title: str, basis: str) -> FindingView:
+        return cls(
+            rule=finding.rule,
+            title=title,
+            severity=finding.severity,
+            basis=basis,
+            where=finding.where,
+            message=finding.message,
+            published=finding.published,
+            expected=finding.expected,
+            evidence=finding.evidence,
+            cells=tuple(finding.cells),
+        )
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS.get(self.severity, self.severity)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """The collected document: where it came from and which bytes were read."""
+
+    location: str  # URL or file path
+    sha256: str
+    size: int  # bytes
+    fetched: str  # ISO date (or datetime) of collection
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class AgencySummaryContext:
+    """One agency's audit summary for one year.
+
+    `status` is PARSED or the caller's code for why not (the page then shows a banner
+    with `status_text`/`status_detail`); tables are drawn only when `report` is set.
+    """
+
+    agency_id: str
+    agency_name: str
+    region: str
+    year: int
+    status: str
+    status_text: str  # 已解析 / 文件损坏 / 非年度报告 / 年份不符 …
+    source: SourceDocument
+    report: CanonicalReport | None
+    published_date: str | None  # ISO date, None when the report states none
+    format: str | None  # "2021" | "2019trial" | "pre2019"
+    findings: list[FindingView]
+    generated_at: datetime
+    run_id: str
+    status_detail: str = ""  # longer Chinese explanation, optional
+
+    @property
+    def parsed(self) -> bool:
+        return self.status == PARSED
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format or "", self.format or "未识别")
+
+    @property
+    def sorted_findings(self) -> list[FindingView]:
+        """Errors, then warnings, then infos; stable within a severity."""
+        rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+        return sorted(self.findings, key=lambda f: rank.get(f.severity, len(rank)))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Severity -> number of findings (every severity present as a key)."""
+        out = dict.fromkeys(SEVERITY_ORDER, 0)
+        for f in self.findings:
+            out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+    @property
+    def tables(self) -> ReportTables | None:
+        if self.report is None:
+            return None
+        return report_tables(self.report, cell_marks(self.findings))
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """One agency on the province index; `href` is its page written by write_site."""
+
+    agency_id: str
+    name: str
+    region: str
+    status: str
+    status_text: str
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @property
+    def parsed(self) -> bool:
+        return self.status == PARSED
+
+    @property
+    def href(self) -> str:
+        return page_name(self.agency_id)
+
+    @classmethod
+    def for_agency(cls, ctx: AgencySummaryContext) -> AgencyRow:
+        """The index row summarising one agency page."""
+        n = ctx.counts
+        return cls(
+            agency_id=ctx.agency_id,
+            name=ctx.agency_name,
+            region=ctx.region,
+            status=ctx.status,
+            status_text=ctx.status_text,
+            errors=n["error"],
+            warnings=n["warning"],
+            infos=n["info"],
+        )
+
+
+@dataclass(frozen=True)
+class ProvinceIndexContext:
+    """The overview of one review: `scope` is the province, city or sample name."""
+
+    scope: str
+    year: int
+    run_id: str
+    generated_at: datetime
+    rows: list[AgencyRow] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年度政府信息公开工作年度报告审核汇总"
+
+    @property
+    def sorted_rows(self) -> list[AgencyRow]:
+        """Agencies with errors first, then unparsed ones, then warnings; stable."""
+        return sorted(self.rows, key=lambda r: (r.errors == 0, r.parsed, r.warnings == 0))
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "agencies": len(self.rows),
+            "parsed": sum(r.parsed for r in self.rows),
+            "with_errors": sum(r.errors > 0 for r in self.rows),
+            "errors": sum(r.errors for r in self.rows),
+            "warnings": sum(r.warnings for r in self.rows),
+            "infos": sum(r.infos for r in self.rows),
+        }

@@ -1,0 +1,86 @@
+"""Render the HTML audit site: one page per agency plus the province index.
+
+Pages stand alone (CSS inlined, no external assets) so they can be emailed.
+The Environment uses StrictUndefined and autoescape: a missing context field raises,
+and every value is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .contexts import AgencySummaryContext, ProvinceIndexContext
+from .names import INDEX, page_name
+
+AGENCY_TEMPLATE = "agency_summary.html"
+INDEX_TEMPLATE = "province_index.html"
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["filesize"] = filesize
+    env.filters["datetime"] = datetime_text
+    return env
+
+
+def render_agency_summary(ctx: AgencySummaryContext) -> str:
+    return environment().get_template(AGENCY_TEMPLATE).render(ctx=ctx)
+
+
+def render_province_index(ctx: ProvinceIndexContext) -> str:
+    return environment().get_template(INDEX_TEMPLATE).render(ctx=ctx)
+
+
+def write_site(
+    out_dir: str | Path,
+    index_ctx: ProvinceIndexContext,
+    agency_ctxs: Iterable[AgencySummaryContext],
+) -> list[Path]:
+    """Write `index.html` and one page per agency (see names.page_name); return the paths,
+    index first. Raises ValueError, before writing anything, on a duplicate agency id or
+    an index row without a page."""
+    pages: dict[str, str] = {}
+    for ctx in agency_ctxs:
+        name = page_name(ctx.agency_id)
+        if name in pages:
+            raise ValueError(f"duplicate agency page {name!r} (agency id {ctx.agency_id!r})")
+        pages[name] = render_agency_summary(ctx)
+    dangling = sorted(r.agency_id for r in index_ctx.rows if r.href not in pages)
+    if dangling:
+        raise ValueError(f"index rows without an agency page: {dangling}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / INDEX]
+    written[0].write_text(render_province_index(index_ctx), encoding="utf-8")
+    for name, html in pages.items():
+        path = out / name
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def filesize(size: int) -> str:
+    """'1.2 MB（1,234,567 字节）'."""
+    value, unit = float(size), "B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            break
+        value /= 1024
+    head = f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+    return f"{head}（{size:,} 字节）"
+
+
+def datetime_text(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")

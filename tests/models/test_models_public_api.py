@@ -1,0 +1,57 @@
+"""The public surface of the persistence layer: small, listed, documented."""
+
+import models.base
+import models.db
+import models.store
+import models.tables
+
+SURFACE = {
+    models.base: {"Base", "UTCDateTime", "utc_now"},
+    models.db: {
+        "DATABASE_URL_VARIABLE",
+        "Database",
+        "create_schema",
+        "database_url_from_env",
+        "make_engine",
+        "session_factory",
+    },
+    models.store: {
+        "findings_for",
+        "finish_run",
+        "latest_report",
+        "outcome_counts",
+        "outcomes_for_run",
+        "record_document",
+        "record_findings",
+        "record_outcome",
+        "record_report",
+        "start_run",
+        "upsert_agency",
+    },
+    models.tables: {
+        "FINDING_STATUSES",
+        "OUTCOME_STATUSES",
+        "REPORT_STATUSES",
+        "RUN_STATUSES",
+        "Agency",
+        "AgencyOutcome",
+        "CheckRun",
+        "FindingRecord",
+        "ParsedReport",
+        "SourceDocument",
+    },
+}
+
+
+def test_public_names_are_exactly_these():
+    for module, names in SURFACE.items():
+        assert set(module.__all__) == names, module.__name__
+
+
+def test_every_public_callable_states_its_contract():
+    for module in SURFACE:
+        assert module.__doc__, module.__name__
+        for name in module.__all__:
+            value = getattr(module, name)
+            if callable(value):
+                assert value.__doc__, f"{module.__name__}.{name}"

@@ -1,0 +1,20 @@
+"""The public surface of `reports` (a change here should show up in review)."""
+
+import reports
+
+
+def test_public_surface():
+    assert sorted(reports.__all__) == [
+        "AgencyRow",
+        "AgencySummaryContext",
+        "FindingView",
+        "PARSED",
+        "ProvinceIndexContext",
+        "SourceDocument",
+        "page_name",
+        "render_agency_summary",
+        "render_province_index",
+        "write_site",
+    ]
+    for name in reports.__all__:
+        assert getattr(reports, name) is not None
