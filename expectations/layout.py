@@ -148,9 +148,22 @@ class Cell:
         if self.table == "t4":
             group, item = T4_GROUPS[self.index // 5], T4_ITEMS[self.index % 5]
             return f"表四 {T4_GROUP_NAMES[group]} {T4_ITEM_NAMES[item]}"
+        return f"表二 {self.row} {self._t2_label}"
+
+    @property
+    def label(self) -> str:
+        """Chinese text for messages, e.g. "表三「（七）总计」自然人列"."""
+        if self.table == "t3":
+            return f"表三「{T3_ROW_LABELS[self.row]}」{T3_COLUMNS[self.index]}列"
+        if self.table == "t4":
+            group, item = T4_GROUPS[self.index // 5], T4_ITEMS[self.index % 5]
+            return f"表四「{T4_GROUP_NAMES[group]}」{T4_ITEM_NAMES[item]}"
+        return f"表二「{self.row}」{self._t2_label}"
+
+    @property
+    def _t2_label(self) -> str:
         cols = T2_2021[self.row]
-        label = cols[self.index] if cols else T2_SINGLE_LABELS[self.row]
-        return f"表二 {self.row} {label}"
+        return cols[self.index] if cols else T2_SINGLE_LABELS[self.row]
 
 
 def t3_column(row: str, index: int) -> str:

@@ -22,7 +22,7 @@ from models.finding import Finding
 
 from .errors import CheckSetupError, RuleDefinitionError
 from .features import build_frame
-from .registry import get_rule
+from .registry import all_rules
 from .rule import Failure, Rule
 from .suite import build_suite
 
@@ -37,7 +37,8 @@ class Checker:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        self.suite = build_suite(rules)
+        self.rules = {rule.id: rule for rule in (all_rules() if rules is None else rules)}
+        self.suite = build_suite(list(self.rules.values()))
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         asset = context.data_sources.add_pandas("nianbao").add_dataframe_asset("reports")
@@ -76,7 +77,9 @@ class Checker:
         order = {rid: n for n, rid in enumerate(report_ids)}
         findings: list[tuple[int, int, Finding]] = []
         for n, (meta, failing) in enumerate(_failures(self.validate(frame))):
-            rule = get_rule(str(meta["rule"]))
+            rule = self.rules.get(str(meta["rule"]))
+            if rule is None:
+                raise RuleDefinitionError(f"GX result for unregistered rule {meta['rule']!r}")
             where = {k: v for k, v in meta.items() if k not in ("rule", "severity")}
             for report_id in failing:
                 if report_id not in by_id:

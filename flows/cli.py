@@ -77,17 +77,24 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not settings.source.is_dir():
         print(f"错误：找不到报告文件夹 {settings.source}", file=sys.stderr)
         return 2
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
     _prefect_environment()
     print(f"开始审核 {settings.year} 年度报告（名录：{settings.registry}，来源：{settings.source}）",
           file=sys.stderr)
     print("正在启动 Prefect（首次运行约需 15–20 秒）…", file=sys.stderr)
     from flows.annual_review import annual_review
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         summary = annual_review(settings)
     except RegistryError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        print(f"数据库错误（{settings.database_url.split('@')[-1]}）：{exc.__class__.__name__}: "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        return 3
     t = summary.totals
     print(f"审核完成：{t['agencies']} 个机构，已解析 {t['parsed']} 份；"
           f"错误 {t['error']} 条、警告 {t['warning']} 条、提示 {t['info']} 条；"

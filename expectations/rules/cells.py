@@ -91,7 +91,7 @@ def _explain(failure: Failure) -> list[Finding]:
             expected={"count": "非负整数", "fee": "非负数", "nonnumeric": "数字"}[kind],
             evidence=evidence(report, [f"{cell.table}.{cell.row}" if cell.row else cell.table]),
             cells=[cell.key],
-            cell=cell.where.replace(" ", ""),
+            cell=cell.label,
         )
         for cell, value in _cells(report)
         if (table is None or cell.table == table) and _bad(kind, cell, value)

@@ -1,0 +1,62 @@
+"""Shared fixtures: the hand-checked truth corpus and one GX checker per session.
+
+`import great_expectations` (~5 s) and the context are paid once; tests that need
+several reports checked put them in one batch (`check` below), as production does.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from models.canonical import CanonicalReport
+
+TRUTH_DIR = Path(__file__).parents[1] / "fixtures/corpus/truth"
+
+
+def report_from_truth(truth: dict) -> CanonicalReport:
+    """The canonical report a truth file describes (values as published)."""
+    return CanonicalReport(
+        file=truth["file"],
+        agency=truth.get("agency"),
+        year=truth["year"],
+        format=truth["format"],
+        sections_present=list(truth["sections_present"]),
+        published_date=truth["published_date"],
+        t2=copy.deepcopy(truth["t2"]),
+        t3=copy.deepcopy(truth["t3"]),
+        t4=copy.deepcopy(truth["t4"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def truths() -> dict[str, dict]:
+    """Truth files by file name (the batch's report ids)."""
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TRUTH_DIR.glob("*.json"))}
+
+
+@pytest.fixture(scope="session")
+def truth_report(truths):
+    """`truth_report(name)`: a fresh CanonicalReport of that truth file."""
+    return lambda name: report_from_truth(truths[name])
+
+
+@pytest.fixture(scope="session")
+def checker():
+    from expectations.validate import Checker
+
+    return Checker()
+
+
+@pytest.fixture(scope="session")
+def corpus_findings(truths, checker):
+    """Findings of one check over every truth report, by report id."""
+    ids = list(truths)
+    findings = checker.check([report_from_truth(truths[i]) for i in ids], ids)
+    by_id: dict[str, list] = {i: [] for i in ids}
+    for finding in findings:
+        by_id[finding.report_id].append(finding)
+    return by_id
