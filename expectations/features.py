@@ -29,7 +29,16 @@ from models.canonical import (
     CanonicalReport,
 )
 
-from .layout import CELLS, T2_2021, T2_WIDTHS, T3_ROWS, T3_SIX_VARIANTS, t2_column, t3_column, t4_column
+from .layout import (
+    CELLS,
+    T2_2021,
+    T2_WIDTHS,
+    T3_ROWS,
+    T3_SIX_VARIANTS,
+    t2_column,
+    t3_column,
+    t4_column,
+)
 
 TABLES = ("t2", "t3", "t4")
 MISSING, INCOMPLETE = "missing", "incomplete"

@@ -63,32 +63,68 @@ T3_LEAF_ROWS = tuple(r for r in T3_ROWS if r.startswith("三.") and r != T3_TOTA
 T3_TOTAL_INDEX = T3_COLUMNS.index("总计")
 
 _LEAF_LABELS = {
-    "三.三": ("不予公开", ("属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”",
-                       "保护第三方合法权益", "属于三类内部事务信息", "属于四类过程性信息",
-                       "属于行政执法案卷", "属于行政查询事项")),
-    "三.四": ("无法提供", ("本机关不掌握相关政府信息", "没有现成信息需要另行制作",
-                       "补正后申请内容仍不明确")),
-    "三.五": ("不予处理", ("信访举报投诉类申请", "重复申请", "要求提供公开出版物",
-                       "无正当理由大量反复申请", "要求行政机关确认或重新出具已获取信息")),
-    "三.六": ("其他处理", ("申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用",
-                       "其他")),
+    "三.三": (
+        "不予公开",
+        (
+            "属于国家秘密",
+            "其他法律行政法规禁止公开",
+            "危及“三安全一稳定”",
+            "保护第三方合法权益",
+            "属于三类内部事务信息",
+            "属于四类过程性信息",
+            "属于行政执法案卷",
+            "属于行政查询事项",
+        ),
+    ),
+    "三.四": (
+        "无法提供",
+        ("本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"),
+    ),
+    "三.五": (
+        "不予处理",
+        (
+            "信访举报投诉类申请",
+            "重复申请",
+            "要求提供公开出版物",
+            "无正当理由大量反复申请",
+            "要求行政机关确认或重新出具已获取信息",
+        ),
+    ),
+    "三.六": (
+        "其他处理",
+        ("申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用", "其他"),
+    ),
 }
-_GROUP_NUMBERS = {"三.一": "一", "三.二": "二", "三.三": "三", "三.四": "四", "三.五": "五",
-                  "三.六": "六", "三.七": "七"}
+_GROUP_NUMBERS = {
+    "三.一": "一",
+    "三.二": "二",
+    "三.三": "三",
+    "三.四": "四",
+    "三.五": "五",
+    "三.六": "六",
+    "三.七": "七",
+}
 
 
 def _t3_row_texts() -> tuple[dict[str, str], dict[str, str]]:
     names = {"一": "第一项", "二": "第二项", "四": "第四项"}
-    labels = {"一": "一、本年新收政府信息公开申请数量", "二": "二、上年结转政府信息公开申请数量",
-              "四": "四、结转下年度继续办理"}
+    labels = {
+        "一": "一、本年新收政府信息公开申请数量",
+        "二": "二、上年结转政府信息公开申请数量",
+        "四": "四、结转下年度继续办理",
+    }
     for row in T3_ROWS:
         group = row[:3]
         if group not in _GROUP_NUMBERS:
             continue
         number = f"（{_GROUP_NUMBERS[group]}）"
         if row == group:
-            title = {"三.一": "予以公开", "三.二": "部分公开", "三.六": "其他处理",
-                     "三.七": "总计"}[row]
+            title = {
+                "三.一": "予以公开",
+                "三.二": "部分公开",
+                "三.六": "其他处理",
+                "三.七": "总计",
+            }[row]
             names[row] = f"第三项{number}" + ("总计" if row == "三.七" else "")
             labels[row] = f"{number}{title}"
         else:
@@ -110,23 +146,46 @@ T2_2021 = {
     "行政强制": None,
     "行政事业性收费": None,
 }
-T2_SINGLE_LABELS = {"行政许可": "本年处理决定数量", "行政处罚": "本年处理决定数量",
-                    "行政强制": "本年处理决定数量", "行政事业性收费": "本年收费金额（万元）"}
+T2_SINGLE_LABELS = {
+    "行政许可": "本年处理决定数量",
+    "行政处罚": "本年处理决定数量",
+    "行政强制": "本年处理决定数量",
+    "行政事业性收费": "本年收费金额（万元）",
+}
 T2_FEE_ROW = "行政事业性收费"
 # Row widths per format, for FMT-TABLES (0: a single number, not a list).
 T2_WIDTHS = {
     "2021": {row: len(cols) if cols else 0 for row, cols in T2_2021.items()},
-    "2019trial": {"规章": 3, "规范性文件": 3, "行政许可": 3, "其他对外管理服务事项": 3,
-                  "行政处罚": 3, "行政强制": 3, "行政事业性收费": 2, "政府集中采购": 2},
+    "2019trial": {
+        "规章": 3,
+        "规范性文件": 3,
+        "行政许可": 3,
+        "其他对外管理服务事项": 3,
+        "行政处罚": 3,
+        "行政强制": 3,
+        "行政事业性收费": 2,
+        "政府集中采购": 2,
+    },
 }
 
 _NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7"}
 _T3_SLUGS = ("natural", "business", "research", "nonprofit", "legal", "other", "total")
 _T4_GROUP_SLUGS = {"复议": "review", "直诉": "suit", "复议后诉": "review_suit"}
-_T4_ITEM_SLUGS = {"维持": "upheld", "纠正": "corrected", "其他": "other", "未结": "pending",
-                  "总计": "total"}
-_T2_SLUGS = {"规章": "rules", "行政规范性文件": "norms", "行政许可": "permit",
-             "行政处罚": "penalty", "行政强制": "coercion", "行政事业性收费": "fee"}
+_T4_ITEM_SLUGS = {
+    "维持": "upheld",
+    "纠正": "corrected",
+    "其他": "other",
+    "未结": "pending",
+    "总计": "total",
+}
+_T2_SLUGS = {
+    "规章": "rules",
+    "行政规范性文件": "norms",
+    "行政许可": "permit",
+    "行政处罚": "penalty",
+    "行政强制": "coercion",
+    "行政事业性收费": "fee",
+}
 _T2_COL_SLUGS = ("issued", "repealed", "valid")
 
 
@@ -190,8 +249,9 @@ def _cells() -> dict[str, Cell]:
         else:
             cells.append(Cell(t2_column(row), "t2", row, None, f"t2.{row}"))
     for row in T3_ROWS:
-        cells += [Cell(t3_column(row, i), "t3", row, i, f"t3.{row}.{i}")
-                  for i in range(len(T3_COLUMNS))]
+        cells += [
+            Cell(t3_column(row, i), "t3", row, i, f"t3.{row}.{i}") for i in range(len(T3_COLUMNS))
+        ]
     cells += [Cell(t4_column(i), "t4", "", i, f"t4.{i}") for i in range(15)]
     return {c.column: c for c in cells}
 

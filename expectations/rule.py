@@ -54,9 +54,7 @@ class Failure:
     ) -> Finding:
         """A finding whose message is the rule's template `kind` filled with `args`."""
         published, expected = number(published), number(expected)
-        message = self.rule.messages[kind].format(
-            published=published, expected=expected, **args
-        )
+        message = self.rule.messages[kind].format(published=published, expected=expected, **args)
         return Finding(
             report_id=self.report_id,
             rule=self.rule.id,

@@ -72,11 +72,19 @@ class Checker:
             report_ids = [report.file for report in reports]
         if not reports:
             return []
+        return self.explain(self.validate(build_frame(reports, report_ids)), reports, report_ids)
+
+    def explain(
+        self,
+        results: list[dict],
+        reports: Sequence[CanonicalReport],
+        report_ids: Sequence[str],
+    ) -> list[Finding]:
+        """Findings from GX results over a batch of these reports (any execution engine)."""
         by_id = dict(zip(report_ids, reports, strict=True))
-        frame = build_frame(reports, report_ids)
         order = {rid: n for n, rid in enumerate(report_ids)}
         findings: list[tuple[int, int, Finding]] = []
-        for n, (meta, failing) in enumerate(_failures(self.validate(frame))):
+        for n, (meta, failing) in enumerate(_failures(results)):
             rule = self.rules.get(str(meta["rule"]))
             if rule is None:
                 raise RuleDefinitionError(f"GX result for unregistered rule {meta['rule']!r}")

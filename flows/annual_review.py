@@ -6,13 +6,14 @@ the plain stage functions of `flows.stages`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
 from flows import stages
-from flows.settings import Settings
+from flows.settings import Settings, build_settings
 from ingest.registry import load_registry
 from ingest.sources import find_documents
 
@@ -47,16 +48,37 @@ def render_task(out_dir, year, scope, run_id, agencies, outcomes, findings):
 
 
 @flow(name="annual_review", log_prints=False)
-def annual_review(settings: Settings) -> ReviewSummary:
+def annual_review(
+    year: int,
+    registry: str | None = None,
+    source: str | None = None,
+    out_dir: str | None = None,
+    database_url: str | None = None,
+    batch_size: int = 200,
+) -> ReviewSummary:
+    """Review one year: registry and source default to the bundled sample province."""
+    settings = build_settings(year, registry, source, out_dir, os.environ, batch_size)
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    return review(settings)
+
+
+def review(settings: Settings) -> ReviewSummary:
+    """The flow's body, for a settings object built at the entry point."""
     log = get_run_logger()
     agencies = load_registry(settings.registry)
     found = find_documents(settings.source, settings.year, agencies)
-    log.info("机构名录 %d 个机构；找到报告文件 %d 个", len(agencies),
-             sum(len(v) for v in found.documents.values()))
+    log.info(
+        "机构名录 %d 个机构；找到报告文件 %d 个",
+        len(agencies),
+        sum(len(v) for v in found.documents.values()),
+    )
     for path in found.unregistered:
         log.warning("文件 %s 不属于名录中的任何机构，已跳过", path.name)
     items = [(a.agency_id, found.documents[a.agency_id]) for a in agencies]
-    batches = [items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
+    batches = [
+        items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)
+    ]
     futures = [parse_batch_task.submit(batch, settings.year) for batch in batches]
     outcomes = []
     for fut in futures:
@@ -65,10 +87,13 @@ def annual_review(settings: Settings) -> ReviewSummary:
     findings = check_task(outcomes)
     log.info("规则检查完成：%d 条发现", sum(len(v) for v in findings.values()))
     params = {"registry": str(settings.registry), "source": str(settings.source)}
-    run_id, totals = persist_task(settings.database_url, settings.year, agencies, outcomes,
-                                  findings, params)
-    pages = render_task(settings.pages_dir, settings.year, settings.scope, run_id, agencies,
-                        outcomes, findings)
+    run_id, totals = persist_task(
+        settings.database_url, settings.year, agencies, outcomes, findings, params
+    )
+    pages = render_task(
+        settings.pages_dir, settings.year, settings.scope, run_id, agencies, outcomes, findings
+    )
     log.info("已生成审核摘要 %d 页：%s", len(pages), pages[0])
-    return ReviewSummary(run_id, settings.year, totals, pages[0],
-                         {o.agency_id: o.status for o in outcomes})
+    return ReviewSummary(
+        run_id, settings.year, totals, pages[0], {o.agency_id: o.status for o in outcomes}
+    )

@@ -28,14 +28,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if error is not None:
             status = 1
             line = {"file": path.name, "outcome": error.outcome, "reason": error.reason}
-            print(json.dumps(line, ensure_ascii=False) if args.json else f"{path.name}: {error.reason}")
+            print(
+                json.dumps(line, ensure_ascii=False)
+                if args.json
+                else f"{path.name}: {error.reason}"
+            )
             continue
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
-            print(f"{path.name}: {report.agency or '未识别机构'} {report.year}年度 "
-                  f"格式{report.format} 章节{''.join(report.sections_present)} "
-                  f"存疑单元格{len(report.ambiguous_cells)}")
+            print(
+                f"{path.name}: {report.agency or '未识别机构'} {report.year}年度 "
+                f"格式{report.format} 章节{''.join(report.sections_present)} "
+                f"存疑单元格{len(report.ambiguous_cells)}"
+            )
     return status
 
 
@@ -47,7 +53,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         if error is not None:
             status = 1
             line = {"file": path.name, "outcome": error.outcome, "reason": error.reason}
-            print(json.dumps(line, ensure_ascii=False) if args.json else f"{path.name}: {error.reason}")
+            print(
+                json.dumps(line, ensure_ascii=False)
+                if args.json
+                else f"{path.name}: {error.reason}"
+            )
         else:
             parsed.append(report)
     findings = check_reports(parsed, [r.file for r in parsed]) if parsed else []
@@ -69,8 +79,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     from flows.settings import build_settings
     from ingest.registry import RegistryError
 
-    settings = build_settings(args.year, args.registry, args.source, args.out, os.environ,
-                              batch_size=args.batch_size)
+    settings = build_settings(
+        args.year, args.registry, args.source, args.out, os.environ, batch_size=args.batch_size
+    )
     if not settings.registry.exists():
         print(f"错误：找不到机构名录 {settings.registry}", file=sys.stderr)
         return 2
@@ -79,26 +90,40 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 2
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     _prefect_environment()
-    print(f"开始审核 {settings.year} 年度报告（名录：{settings.registry}，来源：{settings.source}）",
-          file=sys.stderr)
+    print(
+        f"开始审核 {settings.year} 年度报告（名录：{settings.registry}，来源：{settings.source}）",
+        file=sys.stderr,
+    )
     print("正在启动 Prefect（首次运行约需 15–20 秒）…", file=sys.stderr)
-    from flows.annual_review import annual_review
-
     from sqlalchemy.exc import SQLAlchemyError
 
+    from flows.annual_review import annual_review
+
     try:
-        summary = annual_review(settings)
+        summary = annual_review(
+            settings.year,
+            str(settings.registry),
+            str(settings.source),
+            str(settings.out_dir),
+            settings.database_url,
+            settings.batch_size,
+        )
     except RegistryError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        print(f"数据库错误（{settings.database_url.split('@')[-1]}）：{exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        print(
+            f"数据库错误（{settings.database_url.split('@')[-1]}）：{exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
         return 3
     t = summary.totals
-    print(f"审核完成：{t['agencies']} 个机构，已解析 {t['parsed']} 份；"
-          f"错误 {t['error']} 条、警告 {t['warning']} 条、提示 {t['info']} 条；"
-          f"有错误的机构 {t['agencies_with_errors']} 个。")
+    print(
+        f"审核完成：{t['agencies']} 个机构，已解析 {t['parsed']} 份；"
+        f"错误 {t['error']} 条、警告 {t['warning']} 条、提示 {t['info']} 条；"
+        f"有错误的机构 {t['agencies_with_errors']} 个。"
+    )
     print(f"审核摘要：{summary.index_page}")
     return 0
 

@@ -27,8 +27,14 @@ class Settings:
         return self.out_dir / str(self.year)
 
 
-def build_settings(year: int, registry: str | None, source: str | None, out: str | None,
-                   environ: Mapping[str, str], batch_size: int = 200) -> Settings:
+def build_settings(
+    year: int,
+    registry: str | None,
+    source: str | None,
+    out: str | None,
+    environ: Mapping[str, str],
+    batch_size: int = 200,
+) -> Settings:
     out_dir = Path(out or "out")
     registry_path = Path(registry) if registry else SAMPLE_PROVINCE / "registry.csv"
     source_path = Path(source) if source else SAMPLE_PROVINCE / "reports"

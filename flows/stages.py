@@ -33,9 +33,14 @@ def check_outcomes(outcomes: Sequence[ParseOutcome]) -> dict[str, list[Finding]]
     return found
 
 
-def persist(database_url: str, year: int, agencies: Sequence[Agency],
-            outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]],
-            params: dict) -> tuple[int, dict[str, int]]:
+def persist(
+    database_url: str,
+    year: int,
+    agencies: Sequence[Agency],
+    outcomes: Sequence[ParseOutcome],
+    findings: dict[str, list[Finding]],
+    params: dict,
+) -> tuple[int, dict[str, int]]:
     """Store agencies, documents, reports, the run, outcomes and findings in one transaction."""
     from models import store
     from models.db import Database
@@ -45,21 +50,38 @@ def persist(database_url: str, year: int, agencies: Sequence[Agency],
         db.create_schema()
         with db.sessions.begin() as session:
             for a in agencies:
-                store.upsert_agency(session, a.agency_id, a.name, region=a.region, level=a.level,
-                                    kind=a.kind, parent_id=a.parent_id, emails=a.supervisor_emails)
+                store.upsert_agency(
+                    session,
+                    a.agency_id,
+                    a.name,
+                    region=a.region,
+                    level=a.level,
+                    kind=a.kind,
+                    parent_id=a.parent_id,
+                    emails=a.supervisor_emails,
+                )
             run = store.start_run(session, year, params)
             counts = {"opened": 0, "confirmed": 0}
             for o in outcomes:
                 report_row = None
                 if o.path is not None and o.sha256 is not None:
                     document = store.record_document(
-                        session, o.agency_id, year, str(o.path), o.sha256,
-                        file_name=o.path.name, size=o.size, media_type=o.path.suffix.lstrip("."))
-                    report_row = store.record_report(session, document, o.report,
-                                                     "parsed" if o.report else o.status, o.reason)
+                        session,
+                        o.agency_id,
+                        year,
+                        str(o.path),
+                        o.sha256,
+                        file_name=o.path.name,
+                        size=o.size,
+                        media_type=o.path.suffix.lstrip("."),
+                    )
+                    report_row = store.record_report(
+                        session, document, o.report, "parsed" if o.report else o.status, o.reason
+                    )
                 store.record_outcome(session, run, o.agency_id, o.status, o.reason)
-                got = store.record_findings(session, run, o.agency_id, year, report_row,
-                                            findings.get(o.agency_id, []))
+                got = store.record_findings(
+                    session, run, o.agency_id, year, report_row, findings.get(o.agency_id, [])
+                )
                 for k in counts:
                     counts[k] += got.get(k, 0)
             totals = _totals(outcomes, findings)
@@ -75,16 +97,30 @@ def _totals(outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]]
     for sev in ("error", "warning", "info"):
         totals[sev] = sum(f.severity == sev for fs in findings.values() for f in fs)
     totals["agencies_with_errors"] = sum(
-        any(f.severity == "error" for f in fs) for fs in findings.values())
+        any(f.severity == "error" for f in fs) for fs in findings.values()
+    )
     return totals
 
 
-def render(out_dir: Path, year: int, scope: str, run_id: int, agencies: Sequence[Agency],
-           outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]]) -> list[Path]:
+def render(
+    out_dir: Path,
+    year: int,
+    scope: str,
+    run_id: int,
+    agencies: Sequence[Agency],
+    outcomes: Sequence[ParseOutcome],
+    findings: dict[str, list[Finding]],
+) -> list[Path]:
     """Write the province index and one audit summary per agency."""
     from expectations.registry import get_rule
-    from reports import (AgencyRow, AgencySummaryContext, FindingView, ProvinceIndexContext,
-                         SourceDocument, write_site)
+    from reports import (
+        AgencyRow,
+        AgencySummaryContext,
+        FindingView,
+        ProvinceIndexContext,
+        SourceDocument,
+        write_site,
+    )
 
     now = datetime.now(UTC)
     by_id = {o.agency_id: o for o in outcomes}
@@ -95,16 +131,36 @@ def render(out_dir: Path, year: int, scope: str, run_id: int, agencies: Sequence
         for f in findings.get(a.agency_id, []):
             rule = get_rule(f.rule)
             views.append(FindingView.from_finding(f, rule.title_zh, rule.basis))
-        source = SourceDocument(location=str(o.path) if o.path else "—",
-                                sha256=o.sha256 or "—", size=o.size or 0,
-                                fetched=now.date().isoformat())
+        source = SourceDocument(
+            location=str(o.path) if o.path else "—",
+            sha256=o.sha256 or "—",
+            size=o.size or 0,
+            fetched=now.date().isoformat(),
+        )
         report = o.report
-        contexts.append(AgencySummaryContext(
-            agency_id=a.agency_id, agency_name=a.name, region=a.region, year=year,
-            status=o.status, status_text=o.status_text, source=source, report=report,
-            published_date=report.published_date if report else None,
-            format=report.format if report else None, findings=views, generated_at=now,
-            run_id=str(run_id), status_detail="" if report else o.reason))
-    index = ProvinceIndexContext(scope=scope, year=year, run_id=str(run_id), generated_at=now,
-                                 rows=[AgencyRow.for_agency(c) for c in contexts])
+        contexts.append(
+            AgencySummaryContext(
+                agency_id=a.agency_id,
+                agency_name=a.name,
+                region=a.region,
+                year=year,
+                status=o.status,
+                status_text=o.status_text,
+                source=source,
+                report=report,
+                published_date=report.published_date if report else None,
+                format=report.format if report else None,
+                findings=views,
+                generated_at=now,
+                run_id=str(run_id),
+                status_detail="" if report else o.reason,
+            )
+        )
+    index = ProvinceIndexContext(
+        scope=scope,
+        year=year,
+        run_id=str(run_id),
+        generated_at=now,
+        rows=[AgencyRow.for_agency(c) for c in contexts],
+    )
     return write_site(out_dir, index, contexts)

@@ -59,7 +59,9 @@ def load(path: Path) -> RawDocument:
     except OSError as exc:
         raise UnreadableDocument(f"无法读取文件：{exc.strerror or exc}") from exc
     if size > MAX_BYTES:
-        raise UnreadableDocument(f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）")
+        raise UnreadableDocument(
+            f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）"
+        )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():

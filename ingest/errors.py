@@ -1,10 +1,10 @@
 """Ingestion errors. Every one carries a stable `outcome` code and a Chinese reason.
 
-    IngestError
-    ├── UnreadableDocument   corrupt, binary, wrong encoding, too large
-    ├── EmptyDocument        no usable text (also a scanned PDF with no text layer)
-    ├── NotAnnualReport      text, but not a 政府信息公开工作年度报告
-    └── WrongYear            an annual report for another year than asked
+IngestError
+├── UnreadableDocument   corrupt, binary, wrong encoding, too large
+├── EmptyDocument        no usable text (also a scanned PDF with no text layer)
+├── NotAnnualReport      text, but not a 政府信息公开工作年度报告
+└── WrongYear            an annual report for another year than asked
 """
 
 from __future__ import annotations

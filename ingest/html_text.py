@@ -13,8 +13,30 @@ from ingest.documents import decode
 from ingest.errors import UnreadableDocument
 from ingest.splitting import BLANK
 
-_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-          "table", "tbody", "thead", "ul", "ol", "dd", "dt", "header", "footer", "tr"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "table",
+    "tbody",
+    "thead",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "header",
+    "footer",
+    "tr",
+}
 _SKIP = {"script", "style", "noscript", "select", "option", "iframe", "template", "head"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
@@ -69,10 +91,15 @@ def html_to_text(data: bytes) -> Page:
     except Exception as exc:  # lxml raises ParserError / ValueError on garbage
         raise UnreadableDocument(f"网页无法解析：{type(exc).__name__}") from exc
     meta = {(e.get("name") or "").lower(): e.get("content") or "" for e in root.iter("meta")}
-    title = meta.get("articletitle") or (root.findtext(".//title") or "").split("_")[0].strip() or None
+    title = (
+        meta.get("articletitle") or (root.findtext(".//title") or "").split("_")[0].strip() or None
+    )
     published = meta.get("pubdate") or meta.get("publishdate") or None
     body = root.find("body")
     out: list[str] = []
     _walk(body if body is not None else root, out)
-    lines = [" ".join(line.split()) if "\t" not in line else line.strip() for line in "".join(out).split("\n")]
+    lines = [
+        " ".join(line.split()) if "\t" not in line else line.strip()
+        for line in "".join(out).split("\n")
+    ]
     return Page("\n".join(line for line in lines if line), title, published)

@@ -9,15 +9,25 @@ _TITLE = re.compile(
     r"(?P<agency>[\u4e00-\u9fff()（）]{2,40}?)?\s*(?:关于报送)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
     r"(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告"
 )
-_META_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|时间)\s*[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+_META_DATE = re.compile(
+    r"(?:发布时间|发布日期|发文日期|时间)\s*[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})"
+)
 _CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
-SIGNATURES_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
-                   "第二十条第(九)项", "政府集中采购")
+SIGNATURES_2019 = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "第二十条第(九)项",
+    "政府集中采购",
+)
 SIGNATURES_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 
 
-def title_and_year(text: str, title: str | None = None) -> tuple[str | None, int | None, str | None]:
+def title_and_year(
+    text: str, title: str | None = None
+) -> tuple[str | None, int | None, str | None]:
     """(agency, year, title line) from the title, else from the first lines of the body."""
     candidates = [title] if title else []
     candidates.append(re.sub(r"\s+", " ", text[:4000]).strip()[:600])

@@ -63,8 +63,9 @@ def read_agency(agency_id: str, paths: list[Path], year: int) -> ParseOutcome:
         except IngestError as exc:
             outcome = ParseOutcome(agency_id, exc.outcome, exc.reason, path, sha, size)
         except Exception as exc:  # a parser bug must not stop the run
-            outcome = ParseOutcome(agency_id, "failed", f"解析程序出错：{type(exc).__name__}: {exc}",
-                                   path, sha, size)
+            outcome = ParseOutcome(
+                agency_id, "failed", f"解析程序出错：{type(exc).__name__}: {exc}", path, sha, size
+            )
         else:
             if report.year is None:
                 report.year = year

@@ -29,8 +29,11 @@ def _crawler_header(text: str) -> tuple[str | None, str | None, str]:
     head, body = text.split(_BODY_MARK, 1)
     title = re.search(r"^标题\s*:\s*(.+)$", head, re.M)
     date = re.search(r"^发布时间\s*:\s*(.+)$", head, re.M)
-    return (title.group(1).strip() if title else None,
-            date.group(1).strip() if date else None, body)
+    return (
+        title.group(1).strip() if title else None,
+        date.group(1).strip() if date else None,
+        body,
+    )
 
 
 def parse_file(path: Path, expect_year: int | None = None) -> CanonicalReport:
@@ -44,15 +47,19 @@ def parse_document(doc: RawDocument, expect_year: int | None = None) -> Canonica
     text = normalize(body)
     if len(text.strip()) < 20:
         raise EmptyDocument("文件没有可用的文字内容")
-    report = parse_text(text, doc.path.name, title=normalize(title) if title else None,
-                        meta_date=meta_date)
+    report = parse_text(
+        text, doc.path.name, title=normalize(title) if title else None, meta_date=meta_date
+    )
     if expect_year is not None and report.year is not None and report.year != expect_year:
-        raise WrongYear(f"报告年度为{report.year}年，不是所审核的{expect_year}年", report.year, expect_year)
+        raise WrongYear(
+            f"报告年度为{report.year}年，不是所审核的{expect_year}年", report.year, expect_year
+        )
     return report
 
 
-def parse_text(text: str, file: str, title: str | None = None,
-               meta_date: str | None = None) -> CanonicalReport:
+def parse_text(
+    text: str, file: str, title: str | None = None, meta_date: str | None = None
+) -> CanonicalReport:
     """Parse normalised report text."""
     agency, year, title_line = metadata.title_and_year(text, title)
     headings = find_headings(text)
@@ -65,15 +72,24 @@ def parse_text(text: str, file: str, title: str | None = None,
     report.sections = section_texts(text, headings)
 
     t3_start = headings["三"].end if "三" in headings else 0
-    t3_end = headings["四"].start if "四" in headings and headings["四"].start > t3_start else (
-        headings["五"].start if "五" in headings and headings["五"].start > t3_start else len(text))
+    t3_end = (
+        headings["四"].start
+        if "四" in headings and headings["四"].start > t3_start
+        else (
+            headings["五"].start
+            if "五" in headings and headings["五"].start > t3_start
+            else len(text)
+        )
+    )
     t3 = parse_t3(text, t3_start, t3_end)
     if t3 is None and title_line is None:
         raise NotAnnualReport("未找到政府信息公开工作年度报告的标题和表三，文件不是年度报告")
     if t3 is None and len(headings) < 3:
         raise NotAnnualReport("未找到年度报告的章节和表格，文件不是政府信息公开工作年度报告")
     if t3 is not None:
-        rows = T3_ROWS_2021 if any(k.startswith("三.六.") for k in t3.values) else T3_ROWS_SINGLE_SIX
+        rows = (
+            T3_ROWS_2021 if any(k.startswith("三.六.") for k in t3.values) else T3_ROWS_SINGLE_SIX
+        )
         report.t3 = {r: t3.values.get(r) for r in rows}
         report.missing_rows += [f"t3.{r}" for r in rows if t3.values.get(r) is None]
         report.provenance.update({f"t3.{k}": v for k, v in t3.provenance.items()})
@@ -84,7 +100,11 @@ def parse_text(text: str, file: str, title: str | None = None,
             report.ambiguity_notes[f"t3.{row}"] = why
 
     if "四" in headings:
-        t4_end = headings["五"].start if "五" in headings and headings["五"].start > headings["四"].start else len(text)
+        t4_end = (
+            headings["五"].start
+            if "五" in headings and headings["五"].start > headings["四"].start
+            else len(text)
+        )
         t4 = parse_t4(text, headings["四"].end, t4_end)
         if t4 is not None:
             report.t4 = t4.values
@@ -95,7 +115,11 @@ def parse_text(text: str, file: str, title: str | None = None,
                 report.ambiguity_notes["t4"] = t4.ambiguous
 
     if "二" in headings:
-        t2_end = headings["三"].start if "三" in headings and headings["三"].start > headings["二"].start else len(text)
+        t2_end = (
+            headings["三"].start
+            if "三" in headings and headings["三"].start > headings["二"].start
+            else len(text)
+        )
         t2 = parse_t2(text, headings["二"].end, t2_end, fmt, text)
         if t2 is not None:
             report.t2 = t2.values

@@ -70,10 +70,21 @@ def load_registry(path: Path) -> list[Agency]:
         if bad:
             raise RegistryError(f"{where}：邮箱格式不正确：{', '.join(bad)}")
         seen.add(agency_id)
-        agencies.append(Agency(agency_id, row["name"].strip(), row["region"].strip(), level, kind,
-                               (row.get("parent_id") or "").strip() or None, emails,
-                               _split(row.get("aliases"))))
+        agencies.append(
+            Agency(
+                agency_id,
+                row["name"].strip(),
+                row["region"].strip(),
+                level,
+                kind,
+                (row.get("parent_id") or "").strip() or None,
+                emails,
+                _split(row.get("aliases")),
+            )
+        )
     unknown = [a for a in agencies if a.parent_id and a.parent_id not in seen]
     if unknown:
-        raise RegistryError(f"{path.name}：上级机构不存在：{unknown[0].agency_id} → {unknown[0].parent_id}")
+        raise RegistryError(
+            f"{path.name}：上级机构不存在：{unknown[0].agency_id} → {unknown[0].parent_id}"
+        )
     return agencies

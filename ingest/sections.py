@@ -31,9 +31,7 @@ class Heading:
 
 def _pattern(section: str) -> re.Pattern[str]:
     num = _NUM[section]
-    return re.compile(
-        rf"(?:{num})\s*[、.]\s*{_FILLER}(?:{_KEYWORDS[section]})"
-    )
+    return re.compile(rf"(?:{num})\s*[、.]\s*{_FILLER}(?:{_KEYWORDS[section]})")
 
 
 _PATTERNS = {s: _pattern(s) for s in SECTIONS}

@@ -23,8 +23,14 @@ SPECS_2021 = [
     RowSpec("行政强制", ("行政强制",)),
     RowSpec("行政事业性收费", ("行政事业性收费", "事业性收费")),
 ]
-SHAPE_2021 = {"规章": 3, "行政规范性文件": 3, "行政许可": 1, "行政处罚": 1, "行政强制": 1,
-              "行政事业性收费": 1}
+SHAPE_2021 = {
+    "规章": 3,
+    "行政规范性文件": 3,
+    "行政许可": 1,
+    "行政处罚": 1,
+    "行政强制": 1,
+    "行政事业性收费": 1,
+}
 
 SPECS_2019 = [
     RowSpec("规章", ("规章",)),
@@ -36,8 +42,16 @@ SPECS_2019 = [
     RowSpec("行政事业性收费", ("行政事业性收费", "事业性收费")),
     RowSpec("政府集中采购", ("政府集中采购", "集中采购")),
 ]
-SHAPE_2019 = {"规章": 3, "规范性文件": 3, "行政许可": 3, "其他对外管理服务事项": 3, "行政处罚": 3,
-              "行政强制": 3, "行政事业性收费": 2, "政府集中采购": 2}
+SHAPE_2019 = {
+    "规章": 3,
+    "规范性文件": 3,
+    "行政许可": 3,
+    "其他对外管理服务事项": 3,
+    "行政处罚": 3,
+    "行政强制": 3,
+    "行政事业性收费": 2,
+    "政府集中采购": 2,
+}
 
 
 @dataclass
@@ -120,7 +134,9 @@ def parse_t2(text: str, start: int, end: int, fmt: str, narrative: str) -> T2Res
         toks = _first_block(h.chunk)
         if not toks:
             continue
-        result.provenance[h.key] = " ".join(text[h.label_start : h.keyword_end + len(h.chunk)].split())[:120]
+        result.provenance[h.key] = " ".join(
+            text[h.label_start : h.keyword_end + len(h.chunk)].split()
+        )[:120]
         if n == 1:
             cell = toks[0]
             if cell.startswith("0") and len(cell) > 1 and "." not in cell:
@@ -136,8 +152,11 @@ def parse_t2(text: str, start: int, end: int, fmt: str, narrative: str) -> T2Res
             result.ambiguous[h.key] = "无法拆分为规定的列数"
             continue
         if len(readings) > 1 and fmt != "2019trial" and h.key == "行政规范性文件":
-            confirmed = [r for r in readings
-                         if all(not stated[i] or value(r[i]) in stated[i] for i in range(3))]
+            confirmed = [
+                r
+                for r in readings
+                if all(not stated[i] or value(r[i]) in stated[i] for i in range(3))
+            ]
             partly = [r for r in readings if any(value(r[i]) in stated[i] for i in range(3))]
             readings = confirmed or partly or readings
         if len(readings) > 1:
@@ -148,7 +167,9 @@ def parse_t2(text: str, start: int, end: int, fmt: str, narrative: str) -> T2Res
             else:
                 score = _trial_pair_score
             readings = sorted(readings, key=score)
-            result.ambiguous[h.key] = f"连写数字「{''.join(toks)}」有{len(readings)}种拆分，按常理取其一"
+            result.ambiguous[h.key] = (
+                f"连写数字「{''.join(toks)}」有{len(readings)}种拆分，按常理取其一"
+            )
         cells = readings[0]
         result.values[h.key] = [value(c) for c in cells]
         result.blank_cells += [f"t2.{h.key}.{i}" for i, c in enumerate(cells) if c == BLANK]

@@ -136,9 +136,7 @@ def _choose(readings: dict[str, list[list[str]]]) -> tuple[dict[str, list[str]],
         elif score == best_score:
             best.append(combo)
     winner = best[0]
-    ambiguous = {
-        k for i, k in enumerate(open_rows) if len({tuple(b[i]) for b in best}) > 1
-    }
+    ambiguous = {k for i, k in enumerate(open_rows) if len({tuple(b[i]) for b in best}) > 1}
     return {**fixed, **dict(zip(open_rows, winner, strict=True))}, ambiguous
 
 
@@ -169,11 +167,15 @@ def parse_t3(text: str, start: int, end: int) -> T3Result | None:
             continue
         cells = chosen[h.key]
         result.values[h.key] = [value(c) for c in cells]
-        result.provenance[h.key] = " ".join(text[h.label_start : h.keyword_end + len(h.chunk)].split())
+        result.provenance[h.key] = " ".join(
+            text[h.label_start : h.keyword_end + len(h.chunk)].split()
+        )
         result.labels[h.key] = " ".join(text[h.label_start : h.keyword_end].split())
         result.blank_cells += [f"t3.{h.key}.{i}" for i, c in enumerate(cells) if c == BLANK]
     for k in ambiguous:
-        result.ambiguous[k] = f"连写数字有多种拆分，按表内勾稽关系仍无法唯一确定（{len(readings[k])}种读法）"
+        result.ambiguous[k] = (
+            f"连写数字有多种拆分，按表内勾稽关系仍无法唯一确定（{len(readings[k])}种读法）"
+        )
     for k, why in notes.items():
         result.ambiguous.setdefault(k, why)
     return result

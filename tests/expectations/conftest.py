@@ -35,7 +35,9 @@ def report_from_truth(truth: dict) -> CanonicalReport:
 @pytest.fixture(scope="session")
 def truths() -> dict[str, dict]:
     """Truth files by file name (the batch's report ids)."""
-    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TRUTH_DIR.glob("*.json"))}
+    return {
+        p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TRUTH_DIR.glob("*.json"))
+    }
 
 
 @pytest.fixture(scope="session")
@@ -52,11 +54,19 @@ def checker():
 
 
 @pytest.fixture(scope="session")
-def corpus_findings(truths, checker):
-    """Findings of one check over every truth report, by report id."""
-    ids = list(truths)
-    findings = checker.check([report_from_truth(truths[i]) for i in ids], ids)
-    by_id: dict[str, list] = {i: [] for i in ids}
-    for finding in findings:
-        by_id[finding.report_id].append(finding)
-    return by_id
+def corpus_check(truths, checker):
+    """(reports, findings) of one `check_reports` over every truth report (ids: file names)."""
+    from expectations.validate import check_reports
+
+    reports = [report_from_truth(truth) for truth in truths.values()]
+    return reports, check_reports(reports, checker=checker)
+
+
+@pytest.fixture(scope="session")
+def corpus_findings(truths, corpus_check):
+    """The corpus findings grouped by truth file name."""
+    name_of = {truth["file"]: name for name, truth in truths.items()}
+    by_name: dict[str, list] = {name: [] for name in truths}
+    for finding in corpus_check[1]:
+        by_name[name_of[finding.report_id]].append(finding)
+    return by_name

@@ -31,18 +31,22 @@ def gx_run(checker, tmp_path_factory):
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     pandas_batch = (
-        context.data_sources.add_pandas("p").add_dataframe_asset("a")
+        context.data_sources.add_pandas("p")
+        .add_dataframe_asset("a")
         .add_batch_definition_whole_dataframe("b")
     )
     sql_batch = (
         context.data_sources.add_sqlite("s", connection_string=f"sqlite:///{db}")
-        .add_table_asset("a", table_name="batch").add_batch_definition_whole_table("b")
+        .add_table_asset("a", table_name="batch")
+        .add_batch_definition_whole_table("b")
     )
     runs = {"n": 0}
 
     def run(expectations, engine):
         runs["n"] += 1
-        suite = context.suites.add(gx.ExpectationSuite(name=f"s{runs['n']}", expectations=expectations))
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=f"s{runs['n']}", expectations=expectations)
+        )
         batch = pandas_batch if engine == "pandas" else sql_batch
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"v{runs['n']}", data=batch, suite=suite)
@@ -50,10 +54,16 @@ def gx_run(checker, tmp_path_factory):
         params = {"dataframe": FRAME} if engine == "pandas" else None
         result = definition.run(
             batch_parameters=params,
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["report_id"]},
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["report_id"],
+            },
         ).to_json_dict()
         return [
-            (r["success"], sorted(row["report_id"] for row in r["result"].get("unexpected_index_list", [])))
+            (
+                r["success"],
+                sorted(row["report_id"] for row in r["result"].get("unexpected_index_list", [])),
+            )
             for r in result["results"]
         ]
 
@@ -66,7 +76,9 @@ def test_linear_identity(gx_run, engine):
 
     results = gx_run(
         [
-            ExpectMulticolumnLinearIdentity(column_list=["total", "a", "b"], coefficients=[1, -1, -1]),
+            ExpectMulticolumnLinearIdentity(
+                column_list=["total", "a", "b"], coefficients=[1, -1, -1]
+            ),
             ExpectMulticolumnLinearIdentity(
                 column_list=["total", "a", "b"], coefficients=[1, -1, -1], tolerance=2
             ),
@@ -81,7 +93,9 @@ def test_linear_identity(gx_run, engine):
 def test_non_negative_integers(gx_run, engine):
     from expectations.custom import ExpectMulticolumnValuesToBeNonNegativeIntegers
 
-    results = gx_run([ExpectMulticolumnValuesToBeNonNegativeIntegers(column_list=["a", "b"])], engine)
+    results = gx_run(
+        [ExpectMulticolumnValuesToBeNonNegativeIntegers(column_list=["a", "b"])], engine
+    )
     assert results == [(False, ["frac", "neg"])]
 
 
@@ -95,7 +109,9 @@ def test_one_coefficient_per_column():
 def test_defaults_serialise_into_the_suite():
     from expectations.custom import ExpectMulticolumnLinearIdentity
 
-    config = ExpectMulticolumnLinearIdentity(column_list=["a", "b"], coefficients=[1, -1]).configuration
+    config = ExpectMulticolumnLinearIdentity(
+        column_list=["a", "b"], coefficients=[1, -1]
+    ).configuration
     assert config.type == "expect_multicolumn_linear_identity"
     assert config.kwargs["coefficients"] == [1, -1]
     assert not math.isnan(config.kwargs.get("tolerance", 0.0))

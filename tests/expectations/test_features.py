@@ -19,7 +19,7 @@ def _row(frame, i=0):
 
 
 def test_cell_columns_are_ascii_unique_and_map_back():
-    assert len(CELLS) == 9 + 7 * len(T3_ROWS) + 15
+    assert len(CELLS) == 10 + 7 * len(T3_ROWS) + 15
     assert all(name.isascii() and name.isidentifier() for name in CELLS)
     assert t3_column("三.七", 0) == "t3_3_7_natural"
     cell = CELLS["t3_3_7_natural"]
@@ -44,7 +44,11 @@ def test_one_row_per_report(truth_report):
 
 
 def test_unused_six_variant_is_zero_and_omitted_rows_null(truth_report):
-    split, single, neither = truth_report(BASE_2021), truth_report(BASE_2019), truth_report(BASE_2021)
+    split, single, neither = (
+        truth_report(BASE_2021),
+        truth_report(BASE_2019),
+        truth_report(BASE_2021),
+    )
     neither.t3 = {k: v for k, v in neither.t3.items() if not k.startswith("三.六")}
     split.t3["三.三.2"] = None
     frame = build_frame([split, single, neither], ["split", "single", "neither"])
@@ -82,7 +86,11 @@ def test_missing_tables_and_gaps(truth_report):
         "t4": [],
     }
     frame = build_frame([report], ["r"])
-    assert (_row(frame)["t4_present"], _row(frame)["t2_gaps"], _row(frame)["t3_gaps"]) == (False, 1, 2)
+    assert (_row(frame)["t4_present"], _row(frame)["t2_gaps"], _row(frame)["t3_gaps"]) == (
+        False,
+        1,
+        2,
+    )
 
 
 def test_expected_t3_rows_follow_the_format(truth_report):

@@ -15,8 +15,14 @@ from models.finding import SEVERITIES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FOUNDATION = {
-    "FMT-VERSION", "FMT-SECTIONS", "FMT-TABLES", "CELL-INT",
-    "T3-COLSUM", "T3-RESULTSUM", "T3-BALANCE", "T4-TOTAL",
+    "FMT-VERSION",
+    "FMT-SECTIONS",
+    "FMT-TABLES",
+    "CELL-INT",
+    "T3-COLSUM",
+    "T3-RESULTSUM",
+    "T3-BALANCE",
+    "T4-TOTAL",
 }
 
 

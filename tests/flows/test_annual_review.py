@@ -11,9 +11,25 @@ from models.tables import AgencyOutcome, FindingRecord, SourceDocument
 
 
 def _settings(tmp_path, year, source=None, registry=None):
-    return Settings(year=year, registry=registry or SAMPLE_PROVINCE / "registry.csv",
-                    source=source or SAMPLE_PROVINCE / "reports", out_dir=tmp_path / "out",
-                    database_url=f"sqlite:///{tmp_path / 'nianbao.db'}", batch_size=4)
+    return Settings(
+        year=year,
+        registry=registry or SAMPLE_PROVINCE / "registry.csv",
+        source=source or SAMPLE_PROVINCE / "reports",
+        out_dir=tmp_path / "out",
+        database_url=f"sqlite:///{tmp_path / 'nianbao.db'}",
+        batch_size=4,
+    )
+
+
+def _review(settings):
+    return annual_review(
+        settings.year,
+        str(settings.registry),
+        str(settings.source),
+        str(settings.out_dir),
+        settings.database_url,
+        settings.batch_size,
+    )
 
 
 def _count(db, model):
@@ -23,7 +39,7 @@ def _count(db, model):
 
 def test_sample_province_review_and_rerun(prefect_harness, tmp_path):
     settings = _settings(tmp_path, 2023)
-    summary = annual_review(settings)
+    summary = _review(settings)
     assert summary.outcomes["ha-hongze"] == "parsed"
     assert summary.outcomes["pt-scj"] == "missing"
     assert summary.totals["agencies"] == 14 and summary.totals["parsed"] == 5
@@ -38,7 +54,7 @@ def test_sample_province_review_and_rerun(prefect_harness, tmp_path):
     findings, documents = _count(db, FindingRecord), _count(db, SourceDocument)
     assert documents == 5 and findings >= 2
 
-    annual_review(settings)  # the same year again: nothing is duplicated
+    _review(settings)  # the same year again: nothing is duplicated
     assert _count(db, FindingRecord) == findings
     assert _count(db, SourceDocument) == documents
     db.dispose()
@@ -50,11 +66,13 @@ def test_bad_documents_get_recorded_outcomes(prefect_harness, tmp_path):
     shutil.copy(SAMPLE_PROVINCE / "reports" / "2022" / "pt-gaj.txt", source / "pt-gaj.txt")
     (source / "pt-nyn.txt").write_bytes(b"")
     (source / "pt-scj.pdf").write_bytes(b"%PDF-1.7\n1 0 obj broken")
-    (source / "pt-zone.txt").write_text("关于召开安全生产会议的通知\n请各单位准时参加。", encoding="utf-8")
+    (source / "pt-zone.txt").write_text(
+        "关于召开安全生产会议的通知\n请各单位准时参加。", encoding="utf-8"
+    )
     shutil.copy(SAMPLE_PROVINCE / "reports" / "2023" / "pt-hzs.txt", source / "pt-hzs.txt")
     (source / "stranger.txt").write_text("不在名录中的文件", encoding="utf-8")
 
-    summary = annual_review(_settings(tmp_path, 2022, source=tmp_path / "src"))
+    summary = _review(_settings(tmp_path, 2022, source=tmp_path / "src"))
     o = summary.outcomes
     assert o["pt-gaj"] == "parsed"
     assert o["pt-nyn"] == "empty"

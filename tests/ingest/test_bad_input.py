@@ -40,7 +40,9 @@ def test_not_an_annual_report(tmp_path):
 
 def test_gbk_text(tmp_path, corpus):
     p = tmp_path / "a.txt"
-    p.write_bytes((corpus / "017_pingtan_gaj_2022.txt").read_text(encoding="utf-8").encode("gb18030"))
+    p.write_bytes(
+        (corpus / "017_pingtan_gaj_2022.txt").read_text(encoding="utf-8").encode("gb18030")
+    )
     assert parse_file(p).t3["一"] == [1, 0, 0, 0, 0, 0, 1]
 
 
@@ -61,8 +63,14 @@ def test_outcomes_name_the_reason(tmp_path, corpus):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.sampled_from(list("一二三四五六、（）0123456789 .\n总计本年新收结转予以公开年度报告2024自然人")),
-               max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("一二三四五六、（）0123456789 .\n总计本年新收结转予以公开年度报告2024自然人")
+        ),
+        max_size=400,
+    )
+)
 def test_parser_raises_only_its_own_errors(text):
     try:
         parse_text(normalize(text), "fuzz.txt")

@@ -15,14 +15,17 @@ def test_sample_registry_loads_and_finds_documents():
     assert found.documents["pt-scj"] == []  # no 2023 report: the run records it as missing
 
 
-@pytest.mark.parametrize("row, message", [
-    ("a1,名称,地区,city,bureau,,,", "kind"),
-    ("a1,名称,地区,village,department,,,", "level"),
-    ("a1,,地区,city,department,,,", "name"),
-    ("a 1,名称,地区,city,department,,,", "agency_id"),
-    ("a1,名称,地区,city,department,nope,,", "上级机构"),
-    ("a1,名称,地区,city,department,,not-an-email,", "邮箱"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("a1,名称,地区,city,bureau,,,", "kind"),
+        ("a1,名称,地区,village,department,,,", "level"),
+        ("a1,,地区,city,department,,,", "name"),
+        ("a 1,名称,地区,city,department,,,", "agency_id"),
+        ("a1,名称,地区,city,department,nope,,", "上级机构"),
+        ("a1,名称,地区,city,department,,not-an-email,", "邮箱"),
+    ],
+)
 def test_bad_rows_are_named(tmp_path, row, message):
     p = tmp_path / "r.csv"
     p.write_text(HEADER + row + "\n", encoding="utf-8")

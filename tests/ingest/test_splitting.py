@@ -12,7 +12,9 @@ def test_run_together_row_has_one_reading_that_adds_up():
 
 
 def test_spaces_are_boundaries_but_not_every_boundary_has_one():
-    assert enumerate_splits(tokens("10 0 0 0 01"), (7,), colsum) == [["1", "0", "0", "0", "0", "0", "1"]]
+    assert enumerate_splits(tokens("10 0 0 0 01"), (7,), colsum) == [
+        ["1", "0", "0", "0", "0", "0", "1"]
+    ]
 
 
 def test_leading_zero_starts_a_new_cell():
