@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from models.canonical import SECTIONS, T4_GROUP_NAMES
 from models.finding import Finding
 
-from ..features import MISSING, sections_missing, table_gaps
+from ..features import MISSING, sections_in_order, sections_missing, table_gaps
 from ..layout import FORMAT_NAMES, SECTION_HEADINGS, T3_ROW_NAMES, TABLE_CAPTIONS, TABLE_NAMES
 from ..rule import Check, Failure, Rule
 
@@ -74,9 +76,11 @@ def _sections_checks() -> list[Check]:
 def _sections_explain(failure: Failure) -> list[Finding]:
     report = failure.report
     if failure.where["kind"] == "order":
+        # In canonical order yet flagged: the parser saw parts merged or repeated.
+        kind = "merged" if sections_in_order(replace(report, section_order_ok=True)) else "order"
         return [
             failure.finding(
-                "order",
+                kind,
                 "报告结构",
                 published="、".join(report.sections_present),
                 expected="、".join(SECTIONS),
@@ -103,6 +107,7 @@ FMT_SECTIONS = Rule(
     messages={
         "missing": "报告缺少第{section}部分「{expected}」",
         "order": "报告各部分顺序为{published}，应为{expected}",
+        "merged": "报告各部分有合并或顺序错乱，不符合格式要求的{expected}六个部分依次排列",
     },
     checks=_sections_checks,
     explain=_sections_explain,
@@ -167,7 +172,9 @@ def _tables_explain(failure: Failure) -> list[Finding]:
             name,
             published="；".join(parts),
             expected=f"{name}的全部行和列",
-            cells=[k for k, _ in gaps],
+            # Only rows that are printed can be marked: a missing row key such as
+            # `t3.三.六.1` would name a cell of the merged row 三.六 instead.
+            cells=[k for k, kind in gaps if kind != MISSING],
             table=name,
         )
     ]

@@ -45,10 +45,6 @@ def _cell(report, row: str, index: int) -> float:
     return 0 if value is None else value
 
 
-def _sum(values) -> float:
-    return sum(values, 0)
-
-
 # T3-COLSUM -----------------------------------------------------------------
 
 
@@ -75,7 +71,7 @@ def _colsum_explain(failure: Failure) -> list[Finding]:
             "fail",
             f"表三 {T3_ROW_NAMES[row]} 行",
             published=_cell(report, row, T3_TOTAL_INDEX),
-            expected=_sum(_cell(report, row, i) for i in _APPLICANTS),
+            expected=sum(_cell(report, row, i) for i in _APPLICANTS),
             evidence=evidence(report, [f"t3.{row}"]),
             cells=[f"t3.{row}.{i}" for i in range(len(T3_COLUMNS))],
             row=T3_ROW_LABELS[row],
@@ -123,7 +119,7 @@ def _resultsum_explain(failure: Failure) -> list[Finding]:
             "fail",
             f"表三 列 {column}",
             published=_cell(report, T3_TOTAL_ROW, i),
-            expected=_sum(_cell(report, r, i) for r in leaves),
+            expected=sum(_cell(report, r, i) for r in leaves),
             evidence=evidence(report, [f"t3.{r}" for r in (T3_TOTAL_ROW, *leaves)]),
             cells=[f"t3.{r}.{i}" for r in (T3_TOTAL_ROW, *leaves)],
             column=column,
@@ -219,7 +215,7 @@ def _t4_explain(failure: Failure) -> list[Finding]:
             "fail",
             f"表四 {T4_GROUP_NAMES[group]}",
             published=cells[4],
-            expected=_sum(cells[:4]),
+            expected=sum(cells[:4]),
             evidence=evidence(failure.report, [f"t4.{group}", "t4"]),
             cells=[f"t4.{g * 5 + k}" for k in range(5)],
             group=T4_GROUP_NAMES[group],

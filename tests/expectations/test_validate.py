@@ -352,6 +352,8 @@ def test_edit_messages(edited_findings):
     assert missing.message == "报告缺少第五部分「五、存在的主要问题及改进情况」"
     (single,) = edited_findings["t3 single 六 in 2021"]
     assert "缺少第三项（六）1、第三项（六）2、第三项（六）3" in single.message
+    (merged,) = edited_findings["section order flag"]
+    assert merged.message.startswith("报告各部分有合并或顺序错乱")
     (version,) = edited_findings["2019 trial in 2021"]
     assert "2019年试行格式" in version.message and version.expected.startswith("2021年新版格式")
     (text,) = edited_findings["t3 text cell"]
