@@ -13,12 +13,16 @@ T3_APPLICANT_COLUMNS = T3_COLUMNS[:6]
 
 # 表三 rows of the 2021 format, in printed order (RULES.md §2.4).
 T3_ROWS_2021 = (
-    "一", "二", "三.一", "三.二",
+    "一",
+    "二",
+    "三.一",
+    "三.二",
     *(f"三.三.{i}" for i in range(1, 9)),
     *(f"三.四.{i}" for i in range(1, 4)),
     *(f"三.五.{i}" for i in range(1, 6)),
     *(f"三.六.{i}" for i in range(1, 4)),
-    "三.七", "四",
+    "三.七",
+    "四",
 )
 # 2019 trial format (and 2021 reports that merge （六） into one row): single 三.六.
 T3_ROWS_SINGLE_SIX = (
@@ -32,8 +36,13 @@ T3_RESULT_GROUPS = ("三.一", "三.二", "三.三", "三.四", "三.五", "三.
 T4_GROUPS = ("复议", "直诉", "复议后诉")
 T4_ITEMS = ("维持", "纠正", "其他", "未结", "总计")
 T4_GROUP_NAMES = {"复议": "行政复议", "直诉": "未经复议直接起诉", "复议后诉": "复议后起诉"}
-T4_ITEM_NAMES = {"维持": "结果维持", "纠正": "结果纠正", "其他": "其他结果", "未结": "尚未审结",
-                 "总计": "总计"}
+T4_ITEM_NAMES = {
+    "维持": "结果维持",
+    "纠正": "结果纠正",
+    "其他": "其他结果",
+    "未结": "尚未审结",
+    "总计": "总计",
+}
 
 SECTIONS = ("一", "二", "三", "四", "五", "六")
 FORMATS = ("2021", "2019trial", "pre2019")

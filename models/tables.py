@@ -45,7 +45,14 @@ RUN_STATUSES = ("running", "finished", "failed")
 FINDING_STATUSES = ("open",)
 # Where one agency got to in one run.
 OUTCOME_STATUSES = (
-    "collected", "parsed", "failed", "unreadable", "empty", "missing", "wrong_year", "not_a_report",
+    "collected",
+    "parsed",
+    "failed",
+    "unreadable",
+    "empty",
+    "missing",
+    "wrong_year",
+    "not_a_report",
 )
 
 AGENCY_ID = String(64)
