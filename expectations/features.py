@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from models.canonical import (
     SECTIONS,
+    T2_WIDTHS,
     T3_COLUMNS,
     T3_ROWS_2021,
     T3_ROWS_SINGLE_SIX,
@@ -33,7 +34,6 @@ from models.canonical import (
 from .layout import (
     CELLS,
     T2_2021,
-    T2_WIDTHS,
     T3_ROWS,
     T3_SIX_VARIANTS,
     t2_column,

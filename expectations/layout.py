@@ -153,20 +153,6 @@ T2_SINGLE_LABELS = {
     "行政事业性收费": "本年收费金额（万元）",
 }
 T2_FEE_ROW = "行政事业性收费"
-# Row widths per format, for FMT-TABLES (0: a single number, not a list).
-T2_WIDTHS = {
-    "2021": {row: len(cols) if cols else 0 for row, cols in T2_2021.items()},
-    "2019trial": {
-        "规章": 3,
-        "规范性文件": 3,
-        "行政许可": 3,
-        "其他对外管理服务事项": 3,
-        "行政处罚": 3,
-        "行政强制": 3,
-        "行政事业性收费": 2,
-        "政府集中采购": 2,
-    },
-}
 
 _NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7"}
 _T3_SLUGS = ("natural", "business", "research", "nonprofit", "legal", "other", "total")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ingest.anchors import RowSpec, find_rows
 from ingest.splitting import BLANK, enumerate_splits, value
 from ingest.t4 import numeric_blocks
+from models.canonical import T2_WIDTHS
 
 SPECS_2021 = [
     RowSpec("规章", ("规章",)),
@@ -23,14 +24,6 @@ SPECS_2021 = [
     RowSpec("行政强制", ("行政强制",)),
     RowSpec("行政事业性收费", ("行政事业性收费", "事业性收费")),
 ]
-SHAPE_2021 = {
-    "规章": 3,
-    "行政规范性文件": 3,
-    "行政许可": 1,
-    "行政处罚": 1,
-    "行政强制": 1,
-    "行政事业性收费": 1,
-}
 
 SPECS_2019 = [
     RowSpec("规章", ("规章",)),
@@ -42,16 +35,6 @@ SPECS_2019 = [
     RowSpec("行政事业性收费", ("行政事业性收费", "事业性收费")),
     RowSpec("政府集中采购", ("政府集中采购", "集中采购")),
 ]
-SHAPE_2019 = {
-    "规章": 3,
-    "规范性文件": 3,
-    "行政许可": 3,
-    "其他对外管理服务事项": 3,
-    "行政处罚": 3,
-    "行政强制": 3,
-    "行政事业性收费": 2,
-    "政府集中采购": 2,
-}
 
 
 @dataclass
@@ -123,14 +106,15 @@ def parse_t2(text: str, start: int, end: int, fmt: str, narrative: str) -> T2Res
     """表二 between start and end (the part 二 text)."""
     caption = re.search(r"第\s*二\s*十\s*条", text[start:end])
     begin = start + caption.start() if caption else start
-    specs, shape = (SPECS_2019, SHAPE_2019) if fmt == "2019trial" else (SPECS_2021, SHAPE_2021)
+    specs = SPECS_2019 if fmt == "2019trial" else SPECS_2021
+    shape = T2_WIDTHS["2019trial" if fmt == "2019trial" else "2021"]
     hits = find_rows(text, begin, end, specs)
     if not hits:
         return None
     stated = _narrative(narrative)
     result = T2Result(values={k: None for k in shape}, provenance={})
     for h in hits:
-        n = shape[h.key]
+        n = shape[h.key] or 1
         toks = _first_block(h.chunk)
         if not toks:
             continue
