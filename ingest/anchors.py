@@ -53,8 +53,15 @@ def _search(spec: RowSpec, text: str, start: int, end: int) -> re.Match[str] | N
 MAX_LABEL_PREFIX = 14  # longest label text before its keyword (`申请人无正当理由逾期` + `1.`)
 
 
+_ROW_MARKER = re.compile(r"[一二三四]\s*、|\(\s*[一二三四五六七]\s*\)|[1-8]\s*[.、]")
+
+
 def label_start(text: str, keyword_start: int, floor: int) -> int:
-    """Walk back from a keyword over the label text to its enumerator, if any."""
+    """Walk back from a keyword over the label text to its enumerator, if any.
+
+    The walk stops at digits (the previous row's cells) and at a line break; within
+    what it covered, the label starts at its last row marker (`一、`, `(一)`, `2.`).
+    """
     i = keyword_start
     while i > floor and keyword_start - i < MAX_LABEL_PREFIX:
         ch = text[i - 1]
@@ -66,7 +73,8 @@ def label_start(text: str, keyword_start: int, floor: int) -> int:
         j += 1
     if j < keyword_start and text[j] in ".、" and i > floor and text[i - 1].isdigit():
         return i - 1
-    return i
+    markers = list(_ROW_MARKER.finditer(text, i, keyword_start))
+    return markers[-1].start() if markers else i
 
 
 LOOKAHEAD = 3
