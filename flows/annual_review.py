@@ -63,6 +63,18 @@ def annual_review(
     return review(settings)
 
 
+def run_review(settings: Settings) -> ReviewSummary:
+    """Run the flow for a settings object built at an entry point."""
+    return annual_review(
+        settings.year,
+        str(settings.registry),
+        str(settings.source),
+        str(settings.out_dir),
+        settings.database_url,
+        settings.batch_size,
+    )
+
+
 def review(settings: Settings) -> ReviewSummary:
     """The flow's body, for a settings object built at the entry point."""
     log = get_run_logger()

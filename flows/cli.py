@@ -97,17 +97,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     print("正在启动 Prefect（首次运行约需 15–20 秒）…", file=sys.stderr)
     from sqlalchemy.exc import SQLAlchemyError
 
-    from flows.annual_review import annual_review
+    from flows.annual_review import run_review
 
     try:
-        summary = annual_review(
-            settings.year,
-            str(settings.registry),
-            str(settings.source),
-            str(settings.out_dir),
-            settings.database_url,
-            settings.batch_size,
-        )
+        summary = run_review(settings)
     except RegistryError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -67,6 +67,18 @@ T2_WIDTHS = {
 }
 
 SECTIONS = ("一", "二", "三", "四", "五", "六")
+# The DESIGN.md canonical shape: what `nianbao parse --json` prints and truth files hold.
+CANONICAL_KEYS = (
+    "file",
+    "agency",
+    "year",
+    "format",
+    "sections_present",
+    "published_date",
+    "t2",
+    "t3",
+    "t4",
+)
 FORMATS = ("2021", "2019trial", "pre2019")
 
 

@@ -4,7 +4,7 @@ import shutil
 
 from sqlalchemy import func, select
 
-from flows.annual_review import annual_review
+from flows.annual_review import run_review
 from flows.settings import SAMPLE_PROVINCE, Settings
 from models.db import Database
 from models.tables import AgencyOutcome, FindingRecord, SourceDocument
@@ -21,17 +21,6 @@ def _settings(tmp_path, year, source=None, registry=None):
     )
 
 
-def _review(settings):
-    return annual_review(
-        settings.year,
-        str(settings.registry),
-        str(settings.source),
-        str(settings.out_dir),
-        settings.database_url,
-        settings.batch_size,
-    )
-
-
 def _count(db, model):
     with db.sessions() as s:
         return s.scalar(select(func.count()).select_from(model))
@@ -39,7 +28,7 @@ def _count(db, model):
 
 def test_sample_province_review_and_rerun(prefect_harness, tmp_path):
     settings = _settings(tmp_path, 2023)
-    summary = _review(settings)
+    summary = run_review(settings)
     assert summary.outcomes["ha-hongze"] == "parsed"
     assert summary.outcomes["pt-scj"] == "missing"
     assert summary.totals["agencies"] == 14 and summary.totals["parsed"] == 5
@@ -54,7 +43,7 @@ def test_sample_province_review_and_rerun(prefect_harness, tmp_path):
     findings, documents = _count(db, FindingRecord), _count(db, SourceDocument)
     assert documents == 5 and findings >= 2
 
-    _review(settings)  # the same year again: nothing is duplicated
+    run_review(settings)  # the same year again: nothing is duplicated
     assert _count(db, FindingRecord) == findings
     assert _count(db, SourceDocument) == documents
     db.dispose()
@@ -72,7 +61,7 @@ def test_bad_documents_get_recorded_outcomes(prefect_harness, tmp_path):
     shutil.copy(SAMPLE_PROVINCE / "reports" / "2023" / "pt-hzs.txt", source / "pt-hzs.txt")
     (source / "stranger.txt").write_text("不在名录中的文件", encoding="utf-8")
 
-    summary = _review(_settings(tmp_path, 2022, source=tmp_path / "src"))
+    summary = run_review(_settings(tmp_path, 2022, source=tmp_path / "src"))
     o = summary.outcomes
     assert o["pt-gaj"] == "parsed"
     assert o["pt-nyn"] == "empty"

@@ -4,6 +4,7 @@ import json
 
 from flows.cli import main
 from flows.settings import PROJECT_ROOT
+from models.canonical import CANONICAL_KEYS
 
 CORPUS = PROJECT_ROOT / "tests" / "fixtures" / "corpus"
 
@@ -20,16 +21,7 @@ def test_parse_json_lines(capsys):
     rows = _lines(capsys)
     assert [r["file"] for r in rows] == ["009_pingtan_zone_2024.txt", "002_hongze_qu_2023.txt"]
     assert rows[0]["t3"]["一"] == [217, 1, 0, 0, 0, 0, 218]
-    assert set(rows[0]) >= {
-        "agency",
-        "year",
-        "format",
-        "sections_present",
-        "published_date",
-        "t2",
-        "t3",
-        "t4",
-    }
+    assert set(rows[0]) >= set(CANONICAL_KEYS)
 
 
 def test_check_json_findings(capsys, tmp_path):

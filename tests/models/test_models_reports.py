@@ -9,21 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from models import store
-from models.canonical import CanonicalReport
+from models.canonical import CANONICAL_KEYS, CanonicalReport
 from models.tables import ParsedReport
 
 TRUTH_FILE = Path(__file__).parents[1] / "fixtures/corpus/truth/009_pingtan_zone_2024.json"
-FIELDS = (
-    "file",
-    "agency",
-    "year",
-    "format",
-    "sections_present",
-    "published_date",
-    "t2",
-    "t3",
-    "t4",
-)
+FIELDS = CANONICAL_KEYS
 T0 = datetime(2025, 3, 11, 9, tzinfo=UTC)
 
 

@@ -9,22 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from models.canonical import CanonicalReport
+from models.canonical import CANONICAL_KEYS, CanonicalReport
 from models.finding import Finding
 from reports.contexts import PARSED, AgencySummaryContext, FindingView, SourceDocument
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "truth"
-CANONICAL_KEYS = (
-    "file",
-    "agency",
-    "year",
-    "format",
-    "sections_present",
-    "published_date",
-    "t2",
-    "t3",
-    "t4",
-)
 BASIS_30 = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
 
 
