@@ -1,7 +1,8 @@
 """The agency registry: who must report (CSV). Validated with line-numbered errors.
 
-Columns: agency_id, name, region, level, kind, parent_id, supervisor_emails, aliases
-(emails and aliases separated by `;`). level ∈ province/city/county/township;
+Columns: agency_id, name, region, level, kind, parent_id, supervisor_emails, aliases,
+and optionally contact_emails, column_url (the agency's 年报 column page) and report_urls
+(`2023=https://…;2024=https://…`). Lists are separated by `;`. level ∈ province/city/county/township;
 kind ∈ government/department/other (the statutory deadline depends on it).
 """
 
@@ -32,10 +33,37 @@ class Agency:
     parent_id: str | None = None
     supervisor_emails: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    contact_emails: tuple[str, ...] = ()
+    column_url: str | None = None
+    report_urls: dict[int, str] = field(default_factory=dict)
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(x.strip() for x in (cell or "").split(";") if x.strip())
+
+
+def _emails(cell: str | None, where: str) -> tuple[str, ...]:
+    emails = _split(cell)
+    bad = [e for e in emails if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", e)]
+    if bad:
+        raise RegistryError(f"{where}：邮箱格式不正确：{', '.join(bad)}")
+    return emails
+
+
+def _check_url(url: str, where: str) -> None:
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise RegistryError(f"{where}：网址「{url}」应以 http:// 或 https:// 开头")
+
+
+def _report_urls(cell: str | None, where: str) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for item in _split(cell):
+        year, sep, url = item.partition("=")
+        if not sep or not year.strip().isdigit():
+            raise RegistryError(f"{where}：report_urls 应写作「年度=网址」，如 2024=https://…")
+        _check_url(url.strip(), where)
+        out[int(year)] = url.strip()
+    return out
 
 
 def load_registry(path: Path) -> list[Agency]:
