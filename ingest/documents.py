@@ -1,7 +1,8 @@
 """Read a document file into plain text plus the metadata its container carries.
 
-Text (.txt), web pages (.html/.htm/.shtml) and text PDFs (.pdf). Anything else, or
-anything that cannot be read, raises an IngestError subclass with a Chinese reason.
+Text (.txt), web pages (.html/.htm/.shtml), text PDFs (.pdf), Word (.docx) and legacy
+Word/WPS (.doc/.wps, through antiword or catdoc). Anything else, or anything that
+cannot be read, raises an IngestError subclass with a Chinese reason.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+DOC_SUFFIXES = {".doc", ".wps"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -72,6 +76,14 @@ def load(path: Path) -> RawDocument:
 
         text = pdf_to_text(data)
         return RawDocument(path, "pdf", text, digest, size)
+    if suffix in DOCX_SUFFIXES or (data.startswith(b"PK") and suffix not in HTML_SUFFIXES):
+        from ingest.docx_text import docx_to_text
+
+        return RawDocument(path, "docx", docx_to_text(data), digest, size)
+    if suffix in DOC_SUFFIXES or data.startswith(OLE_MAGIC):
+        from ingest.doc_text import doc_to_text
+
+        return RawDocument(path, "doc", doc_to_text(data, suffix or ".doc"), digest, size)
     if _looks_binary(data):
         raise UnreadableDocument("文件不是文本、网页或 PDF（含二进制内容），无法解析")
     if suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):

@@ -9,6 +9,11 @@ _TITLE = re.compile(
     r"(?P<agency>[\u4e00-\u9fff()（）]{2,40}?)?\s*(?:关于报送)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
     r"(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告"
 )
+# PDF text can print the year after the title when it sits in another font run.
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<agency>[\u4e00-\u9fff()（）]{2,40}?)\s+年度?\s*(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?"
+    r"报告\s*(?P<year>(?:19|20)\d{2})(?!\s*年)"
+)
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|发文日期|时间)\s*[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})"
 )
@@ -32,7 +37,8 @@ def title_and_year(
     candidates = [title] if title else []
     candidates.append(re.sub(r"\s+", " ", text[:4000]).strip()[:600])
     for cand in candidates:
-        m = _TITLE.search(cand.replace("\n", " ") if cand else "")
+        flat = cand.replace("\n", " ") if cand else ""
+        m = _TITLE.search(flat) or _TITLE_YEAR_AFTER.search(flat)
         if m:
             agency = (m.group("agency") or "").strip() or None
             if agency is None:

@@ -7,11 +7,14 @@ import unicodedata
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—–]\s*\d{1,3}\s*[-－—–][ \t]*$", re.M)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〔": "[", "〕": "]"})
+# PDF fonts often print ideographs as CJK radicals; NFKC maps the Kangxi block but
+# not these supplement forms.
+_RADICALS = str.maketrans("⺠⻚⻓⻅⻋⻔⻛⻝⻩⻆⻜⻢⻘⻬⻄", "民页长见车门风食黄角飞马青齐西")
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width brackets, digits, ideographic spaces), unified quotes, no page numbers."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text.translate(_RADICALS)).translate(_QUOTES)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     return _PAGE_NUMBER.sub("", text)
 

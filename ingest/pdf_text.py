@@ -13,6 +13,7 @@ even when its label wraps over several lines and is centred vertically.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from typing import Any
 
@@ -114,7 +115,9 @@ def _page_text_or_layout(page: Any) -> str:
 
 
 def pdf_to_text(data: bytes) -> str:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # per-glyph font warnings
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
@@ -122,7 +125,15 @@ def pdf_to_text(data: bytes) -> str:
             pages = [_page_text_or_layout(page) for page in pdf.pages]
     except PDFSyntaxError as exc:
         raise UnreadableDocument(f"PDF 文件已损坏：{exc}") from exc
+    except PDFPasswordIncorrect as exc:
+        raise UnreadableDocument("PDF 文件有密码保护，无法读取，请向机构索取无密码版本") from exc
     except Exception as exc:  # pdfminer raises many kinds on broken files
+        # pdfplumber wraps pdfminer's errors: look inside for the password case.
+        inner = [exc, *exc.args, exc.__cause__, exc.__context__]
+        if any(isinstance(e, PDFPasswordIncorrect) for e in inner):
+            raise UnreadableDocument(
+                "PDF 文件有密码保护，无法读取，请向机构索取无密码版本"
+            ) from exc
         raise UnreadableDocument(f"PDF 文件无法读取：{type(exc).__name__}") from exc
     text = "\n".join(line.rstrip() for page in pages for line in page.splitlines())
     if not text.strip():

@@ -76,3 +76,73 @@ def test_parser_raises_only_its_own_errors(text):
         parse_text(normalize(text), "fuzz.txt")
     except IngestError:
         pass
+
+
+def test_password_protected_pdf(tmp_path, corpus):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(corpus / "001_huaian_shi_2024.pdf").pages[:1]:
+        writer.add_page(page)
+    writer.encrypt("secret")
+    p = tmp_path / "locked.pdf"
+    with p.open("wb") as f:
+        writer.write(f)
+    with pytest.raises(UnreadableDocument, match="密码"):
+        parse_file(p)
+
+
+def test_docx_that_is_not_a_zip(tmp_path):
+    p = tmp_path / "a.docx"
+    p.write_text("这不是 Word 文档", encoding="utf-8")
+    with pytest.raises(UnreadableDocument, match="ZIP"):
+        parse_file(p)
+
+
+def test_zip_bomb_disguised_as_docx(tmp_path):
+    import zipfile
+
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<" + b"0" * (150 * 1024 * 1024))
+    assert p.stat().st_size < 1024 * 1024
+    with pytest.raises(UnreadableDocument, match="压缩炸弹"):
+        parse_file(p)
+
+
+def test_200_mb_file_is_refused_without_reading(tmp_path):
+    p = tmp_path / "huge.html"
+    with p.open("wb") as f:
+        f.truncate(200 * 1024 * 1024)  # sparse: costs no disk
+    with pytest.raises(UnreadableDocument, match="过大"):
+        parse_file(p)
+
+
+def test_scanned_pdf_needs_ocr(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    p = tmp_path / "scan.pdf"
+    with p.open("wb") as f:
+        writer.write(f)
+    with pytest.raises(EmptyDocument, match="OCR"):
+        parse_file(p)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    data=st.binary(max_size=2048),
+    suffix=st.sampled_from([".txt", ".html", ".pdf", ".docx", ".doc"]),
+)
+def test_any_bytes_end_in_our_error_or_a_report(tmp_path, data, suffix):
+    p = tmp_path / f"fuzz{suffix}"
+    p.write_bytes(data)
+    try:
+        parse_file(p)
+    except IngestError:
+        pass
