@@ -40,7 +40,9 @@ _COMPILED: dict[RowSpec, list[re.Pattern[str]]] = {}
 
 
 def _search(spec: RowSpec, text: str, start: int, end: int) -> re.Match[str] | None:
-    pats = _COMPILED.setdefault(spec, _compile(spec))
+    pats = _COMPILED.get(spec)
+    if pats is None:
+        pats = _COMPILED[spec] = _compile(spec)
     best = None
     for pat in pats:
         m = pat.search(text, start, end)

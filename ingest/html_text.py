@@ -82,14 +82,16 @@ def _walk(el, out: list[str]) -> None:
 
 
 def html_to_text(data: bytes) -> Page:
-    import lxml.html
+    from lxml import etree
 
     m = _CHARSET.search(data[:4096])
     text = decode(data, m.group(1).decode("ascii", "ignore") if m else None)
-    try:
-        root = lxml.html.document_fromstring(text)
-    except Exception as exc:  # lxml raises ParserError / ValueError on garbage
+    try:  # plain etree elements: lxml.html's element classes cost ~25% here
+        root = etree.fromstring(text, etree.HTMLParser(remove_comments=True))
+    except Exception as exc:  # lxml raises XMLSyntaxError / ValueError on garbage
         raise UnreadableDocument(f"网页无法解析：{type(exc).__name__}") from exc
+    if root is None:
+        raise UnreadableDocument("网页没有可解析的内容")
     meta = {(e.get("name") or "").lower(): e.get("content") or "" for e in root.iter("meta")}
     title = (
         meta.get("articletitle") or (root.findtext(".//title") or "").split("_")[0].strip() or None

@@ -60,9 +60,10 @@ def enumerate_splits(
         acc += size
         bounds.append(acc)
     out: list[list[str]] = []
-
-    def digits_left(i: int, rest: str) -> int:
-        return len(rest) + sum(_weight(t) for t in toks[i:])
+    # most cells the tokens from i on can still give (each token at least one)
+    capacity = [0] * (len(toks) + 1)
+    for i in range(len(toks) - 1, -1, -1):
+        capacity[i] = capacity[i + 1] + _weight(toks[i])
 
     def walk(i: int, rest: str, cells: list[str]) -> None:
         if len(out) >= limit:
@@ -79,7 +80,7 @@ def enumerate_splits(
             return
         if len(toks) - i > remaining_cells - 1:
             return  # every remaining token needs a cell
-        if digits_left(i, rest) < remaining_cells:
+        if len(rest) + capacity[i] < remaining_cells:
             return
         for cell, tail in _cells_of(rest):
             cells.append(cell)
