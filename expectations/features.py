@@ -11,7 +11,9 @@ Contract of `build_frame`:
 - 表二 cells are filled for the 2021 format only (the 2019 trial 表二 holds legitimately
   negative 本年增/减 and money amounts);
 - a cell that is not a finite number (a string, a bool, NaN) is NaN and counted in `cells_nonnumeric`;
-- derived: `sections_missing`, `sections_in_order`, `t{2,3,4}_present`, `t{2,3,4}_gaps`.
+- derived: `sections_missing`, `sections_in_order`, `t{2,3,4}_present`, `t{2,3,4}_gaps`;
+- publication (`publication_features`, NaN where a report has no `Publication`):
+  `pub_days_late`, `pub_local_days_late`, `pub_missing_overdue`, `pub_versions`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from models.canonical import (
     T4_GROUPS,
     CanonicalReport,
 )
+from models.publication import Publication
 
 from .layout import (
     CELLS,
@@ -150,10 +153,58 @@ def _cell_values(report: CanonicalReport) -> tuple[dict[str, float], int]:
     return values, nonnumeric
 
 
-def build_frame(reports: Sequence[CanonicalReport], report_ids: Sequence[str]) -> pd.DataFrame:
+def _days(later: str, earlier: str) -> float:
+    from datetime import date
+
+    return float((date.fromisoformat(later) - date.fromisoformat(earlier)).days)
+
+
+def publication_features(pub: Publication | None) -> dict[str, float]:
+    """PUB-* columns of one report (RULES.md §4.2); NaN where a rule does not apply.
+
+    - `pub_days_late`: days published after the statutory deadline;
+    - `pub_local_days_late`: days after a stricter local deadline, only when the
+      statutory deadline was met (a report is flagged once, at its severest);
+    - `pub_missing_overdue`: 1 when no report was found and the effective deadline plus
+      the crawl tolerance had passed on the day the collection looked, else 0;
+    - `pub_versions`: distinct contents seen for the report.
+    """
+    out = dict.fromkeys(PUBLICATION_COLUMNS, NAN)
+    if pub is None:
+        return out
+    if pub.found and pub.published_date:
+        if pub.deadline:
+            out["pub_days_late"] = _days(pub.published_date, pub.deadline)
+        if pub.local_deadline and not out["pub_days_late"] > 0:
+            out["pub_local_days_late"] = _days(pub.published_date, pub.local_deadline)
+    deadline = pub.effective_deadline
+    if deadline:
+        overdue = _days(pub.checked_on, deadline) > pub.grace_days
+        out["pub_missing_overdue"] = float(not pub.found and overdue)
+    if pub.found:
+        out["pub_versions"] = float(pub.versions)
+    return out
+
+
+PUBLICATION_COLUMNS = (
+    "pub_days_late",
+    "pub_local_days_late",
+    "pub_missing_overdue",
+    "pub_versions",
+)
+
+
+def build_frame(
+    reports: Sequence[CanonicalReport],
+    report_ids: Sequence[str],
+    publications: Sequence[Publication | None] | None = None,
+) -> pd.DataFrame:
     """One row per report (see the module contract); returns a pandas DataFrame."""
     import pandas as pd
 
+    publications = publications or [None] * len(reports)
+    if len(publications) != len(reports):
+        raise ValueError(f"{len(reports)} reports but {len(publications)} publications")
     if len(reports) != len(report_ids):
         raise ValueError(f"{len(reports)} reports but {len(report_ids)} report ids")
     if len(set(report_ids)) != len(report_ids):
@@ -174,6 +225,9 @@ def build_frame(reports: Sequence[CanonicalReport], report_ids: Sequence[str]) -
     data["cells_nonnumeric"] = [n for _, n in cells]
     for column in CELLS:
         data[column] = [v.get(column, NAN) for v, _ in cells]
+    pubs = [publication_features(p) for p in publications]
+    for column in PUBLICATION_COLUMNS:
+        data[column] = [p[column] for p in pubs]
     # Most-referenced columns first: GX resolves each column name by a linear scan.
     order = ["report_id", *(c for t in ("t3", "t4", "t2") for c in table_columns(t))]
     frame = pd.DataFrame(data)[order + [c for c in data if c not in order]]

@@ -2,18 +2,19 @@
 
 The registry lists its rule modules explicitly (no discovery, no mutable global);
 `all_rules()` fails on a duplicate id. Order: structure, cells, then the table
-arithmetic in the order of RULES.md §8.
+arithmetic in the order of RULES.md §8, then
+publication (PUB-*).
 """
 
 from __future__ import annotations
 
 from .errors import RuleDefinitionError
 from .rule import Check, Failure, Rule
-from .rules import cells, structure, tables
+from .rules import cells, publication, structure, tables
 
 __all__ = ["Check", "Failure", "Rule", "RULE_MODULES", "all_rules", "get_rule"]
 
-RULE_MODULES = (structure, cells, tables)
+RULE_MODULES = (structure, cells, tables, publication)
 
 
 def all_rules() -> tuple[Rule, ...]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from models.canonical import CanonicalReport
 from models.finding import SEVERITIES, Finding
+from models.publication import Publication
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Failure:
     report: CanonicalReport
     where: Mapping[str, object]
     severity: str
+    publication: Publication | None = None  # the PUB rules' context, if any
 
     def finding(
         self,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from models.canonical import CanonicalReport
 from models.finding import Finding
+from models.publication import Publication
 
 from .errors import CheckSetupError, RuleDefinitionError
 from .features import build_frame
@@ -73,23 +74,29 @@ class Checker:
         return results
 
     def check(
-        self, reports: Sequence[CanonicalReport], report_ids: Sequence[str] | None = None
+        self,
+        reports: Sequence[CanonicalReport],
+        report_ids: Sequence[str] | None = None,
+        publications: Sequence[Publication | None] | None = None,
     ) -> list[Finding]:
         """Findings of every rule over the batch (see the module contract)."""
         if report_ids is None:
             report_ids = [report.file for report in reports]
         if not reports:
             return []
-        return self.explain(self.validate(build_frame(reports, report_ids)), reports, report_ids)
+        frame = build_frame(reports, report_ids, publications)
+        return self.explain(self.validate(frame), reports, report_ids, publications)
 
     def explain(
         self,
         results: list[dict],
         reports: Sequence[CanonicalReport],
         report_ids: Sequence[str],
+        publications: Sequence[Publication | None] | None = None,
     ) -> list[Finding]:
         """Findings from GX results over a batch of these reports (any execution engine)."""
         by_id = dict(zip(report_ids, reports, strict=True))
+        pub_of = dict(zip(report_ids, publications or [None] * len(report_ids), strict=True))
         order = {rid: n for n, rid in enumerate(report_ids)}
         findings: list[tuple[int, int, Finding]] = []
         for n, (meta, failing) in enumerate(_failures(results)):
@@ -101,7 +108,9 @@ class Checker:
                 if report_id not in by_id:
                     raise CheckSetupError(f"{rule.id}: GX named an unknown report {report_id!r}")
                 severity = str(meta.get("severity", rule.severity))
-                failure = Failure(rule, report_id, by_id[report_id], where, severity)
+                failure = Failure(
+                    rule, report_id, by_id[report_id], where, severity, pub_of[report_id]
+                )
                 found = rule.explain(failure)
                 if not found:
                     raise RuleDefinitionError(
@@ -151,8 +160,14 @@ def check_reports(
     report_ids: Sequence[str] | None = None,
     *,
     checker: Checker | None = None,
+    publications: Sequence[Publication | None] | None = None,
 ) -> list[Finding]:
-    """Findings of every registered rule over `reports` (ids default to `report.file`)."""
+    """Findings of every registered rule over `reports` (ids default to `report.file`).
+
+    `publications`, one per report (or None), feed the PUB rules; without them those
+    rules do not apply. A report that was never found is passed as an empty
+    `CanonicalReport` (format and year None) with its `Publication`.
+    """
     if not reports:
         return []
-    return (checker or Checker()).check(reports, report_ids)
+    return (checker or Checker()).check(reports, report_ids, publications)

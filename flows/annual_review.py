@@ -13,6 +13,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from flows import stages
+from flows.collect import review_items
+from flows.recheck import deliver_task
 from flows.settings import Settings, build_settings
 from ingest.registry import load_registry
 from ingest.sources import find_documents
@@ -25,6 +27,7 @@ class ReviewSummary:
     totals: dict[str, int]
     index_page: Path
     outcomes: dict[str, str]  # agency_id -> outcome status
+    delivery: object | None = None  # flows.deliver.DeliveryResult
 
 
 @task(name="parse-batch")
@@ -43,8 +46,10 @@ def persist_task(database_url, year, agencies, outcomes, findings, params):
 
 
 @task(name="render")
-def render_task(out_dir, year, scope, run_id, agencies, outcomes, findings):
-    return stages.render(out_dir, year, scope, run_id, agencies, outcomes, findings)
+def render_task(out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=None):
+    return stages.render(
+        out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=database_url
+    )
 
 
 @flow(name="annual_review", log_prints=False)
@@ -87,7 +92,7 @@ def review(settings: Settings) -> ReviewSummary:
     )
     for path in found.unregistered:
         log.warning("文件 %s 不属于名录中的任何机构，已跳过", path.name)
-    items = [(a.agency_id, found.documents[a.agency_id]) for a in agencies]
+    items = review_items(settings, agencies, found.documents)  # web collection, if any
     batches = [
         items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)
     ]
@@ -103,9 +108,36 @@ def review(settings: Settings) -> ReviewSummary:
         settings.database_url, settings.year, agencies, outcomes, findings, params
     )
     pages = render_task(
-        settings.pages_dir, settings.year, settings.scope, run_id, agencies, outcomes, findings
+        settings.pages_dir,
+        settings.year,
+        settings.scope,
+        run_id,
+        agencies,
+        outcomes,
+        findings,
+        settings.database_url,
     )
     log.info("已生成审核摘要 %d 页：%s", len(pages), pages[0])
+    delivery = deliver_task(  # flows.recheck: 整改进展, 台账, then email
+        settings.database_url,
+        settings.out_dir,
+        settings.pages_dir,
+        settings.year,
+        settings.scope,
+        run_id,
+    )
+    log.info(
+        "邮件：发送 %d 封，已发送过 %d 封，失败 %d 封（%s）",
+        delivery.sent,
+        delivery.skipped,
+        delivery.failed,
+        delivery.via,
+    )
     return ReviewSummary(
-        run_id, settings.year, totals, pages[0], {o.agency_id: o.status for o in outcomes}
+        run_id,
+        settings.year,
+        totals,
+        pages[0],
+        {o.agency_id: o.status for o in outcomes},
+        delivery,
     )

@@ -14,20 +14,41 @@ from ingest.registry import Agency
 from models.finding import Finding
 
 
-def parse_batch(items: Sequence[tuple[str, list[Path]]], year: int) -> list[ParseOutcome]:
-    """Read each agency's documents; every agency gets exactly one outcome."""
-    return [read_agency(agency_id, paths, year) for agency_id, paths in items]
+def parse_batch(items: Sequence[tuple], year: int) -> list[ParseOutcome]:
+    """Read each agency's documents; every agency gets exactly one outcome.
+
+    An item is (agency_id, paths) or, for an agency collected from the web,
+    (agency_id, paths, collection): its publication context rides on the outcome, and
+    a collection that found nothing gives the outcome its reason.
+    """
+    outcomes = []
+    for agency_id, paths, *web in items:
+        collection = web[0] if web else None
+        outcome = read_agency(agency_id, paths, year)
+        if collection is not None:
+            outcome.publication = collection.publication
+            if not paths:
+                outcome.status = "failed" if collection.status == "failed" else "missing"
+                outcome.reason = collection.reason
+        outcomes.append(outcome)
+    return outcomes
 
 
 def check_outcomes(outcomes: Sequence[ParseOutcome]) -> dict[str, list[Finding]]:
     """All parsed reports validated in one batch; findings grouped by agency id."""
     from expectations.validate import check_reports
+    from models.canonical import CanonicalReport
 
-    parsed = [o for o in outcomes if o.report is not None]
+    # A report never found is checked as an empty report with its publication (PUB-MISSING).
+    parsed = [o for o in outcomes if o.report is not None or o.publication is not None]
     found: dict[str, list[Finding]] = {o.agency_id: [] for o in outcomes}
     if not parsed:
         return found
-    findings = check_reports([o.report for o in parsed], [o.agency_id for o in parsed])
+    findings = check_reports(
+        [o.report or CanonicalReport(file=o.agency_id) for o in parsed],
+        [o.agency_id for o in parsed],
+        publications=[o.publication for o in parsed],
+    )
     for f in findings:
         found[f.report_id].append(f)
     return found
@@ -42,7 +63,7 @@ def persist(
     params: dict,
 ) -> tuple[int, dict[str, int]]:
     """Store agencies, documents, reports, the run, outcomes and findings in one transaction."""
-    from models import store
+    from models import lifecycle, store
     from models.db import Database
 
     db = Database.connect(database_url)
@@ -59,9 +80,10 @@ def persist(
                     kind=a.kind,
                     parent_id=a.parent_id,
                     emails=a.supervisor_emails,
+                    contact_emails=a.contact_emails,
                 )
             run = store.start_run(session, year, params)
-            counts = {"opened": 0, "confirmed": 0}
+            counts = {"opened": 0, "confirmed": 0, "fixed": 0, "reopened": 0}
             for o in outcomes:
                 report_row = None
                 if o.path is not None and o.sha256 is not None:
@@ -79,7 +101,7 @@ def persist(
                         session, document, o.report, "parsed" if o.report else o.status, o.reason
                     )
                 store.record_outcome(session, run, o.agency_id, o.status, o.reason)
-                got = store.record_findings(
+                got = lifecycle.track(
                     session, run, o.agency_id, year, report_row, findings.get(o.agency_id, [])
                 )
                 for k in counts:
@@ -110,8 +132,13 @@ def render(
     agencies: Sequence[Agency],
     outcomes: Sequence[ParseOutcome],
     findings: dict[str, list[Finding]],
+    database_url: str | None = None,
 ) -> list[Path]:
-    """Write the province index and one audit summary per agency."""
+    """Write the province index and one audit summary per agency.
+
+    With `database_url`, each page lists the agency's findings from the ledger (every
+    status, with 发现/通知/整改 dates) instead of this run's `findings`.
+    """
     from expectations.registry import get_rule
     from reports import (
         AgencyRow,
@@ -125,12 +152,19 @@ def render(
     now = datetime.now(UTC)
     by_id = {o.agency_id: o for o in outcomes}
     contexts = []
+    progress = None
+    if database_url is not None:
+        from flows.publish import finding_views
+
+        progress = finding_views(database_url, year)
     for a in agencies:
         o = by_id[a.agency_id]
         views = []
         for f in findings.get(a.agency_id, []):
             rule = get_rule(f.rule)
             views.append(FindingView.from_finding(f, rule.title_zh, rule.basis))
+        if progress is not None:
+            views = progress.get(a.agency_id, [])
         source = SourceDocument(
             location=str(o.path) if o.path else "—",
             sha256=o.sha256 or "—",

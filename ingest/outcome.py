@@ -13,6 +13,7 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.parser import parse_file
 from models.canonical import CanonicalReport
+from models.publication import Publication
 
 STATUS_TEXT = {
     "parsed": "已解析",
@@ -34,6 +35,7 @@ class ParseOutcome:
     sha256: str | None = None
     size: int | None = None
     report: CanonicalReport | None = None
+    publication: Publication | None = None  # from web collection: the PUB rules' context
 
     @property
     def status_text(self) -> str:

@@ -28,6 +28,7 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 # A table is a data table when some row has at least this many cells of its own; a
 # one-column "table" is a ruled frame around body text and is read as layout text.
 _MIN_COLUMNS = 2
+PASSWORD_MESSAGE = "PDF 文件有密码保护，无法读取，请向机构索取无密码版本"
 # pdfplumber's defaults (ruling lines, 3 pt tolerances). Measured on the corpus PDFs:
 # snap/join tolerance 1-6 pt and edge_min_length 10 give the same cells; an
 # intersection tolerance of 1 pt or "lines_strict" split tables and lose cells.
@@ -115,6 +116,18 @@ def _page_text_or_layout(page: Any) -> str:
 
 
 def pdf_to_text(data: bytes) -> str:
+    from ingest.pdf_mupdf import mupdf_pages
+
+    pages = mupdf_pages(data)
+    if pages is None:  # MuPDF had to repair the file: pdfplumber reads it or refuses it
+        pages = _pdfplumber_pages(data)
+    text = "\n".join(line.rstrip() for page in pages for line in page.splitlines())
+    if not text.strip():
+        raise EmptyDocument("PDF 没有文字层（可能是扫描件），需要 OCR")
+    return text
+
+
+def _pdfplumber_pages(data: bytes) -> list[str]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # per-glyph font warnings
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -122,20 +135,14 @@ def pdf_to_text(data: bytes) -> str:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_text_or_layout(page) for page in pdf.pages]
+            return [_page_text_or_layout(page) for page in pdf.pages]
     except PDFSyntaxError as exc:
         raise UnreadableDocument(f"PDF 文件已损坏：{exc}") from exc
     except PDFPasswordIncorrect as exc:
-        raise UnreadableDocument("PDF 文件有密码保护，无法读取，请向机构索取无密码版本") from exc
+        raise UnreadableDocument(PASSWORD_MESSAGE) from exc
     except Exception as exc:  # pdfminer raises many kinds on broken files
         # pdfplumber wraps pdfminer's errors: look inside for the password case.
         inner = [exc, *exc.args, exc.__cause__, exc.__context__]
         if any(isinstance(e, PDFPasswordIncorrect) for e in inner):
-            raise UnreadableDocument(
-                "PDF 文件有密码保护，无法读取，请向机构索取无密码版本"
-            ) from exc
+            raise UnreadableDocument(PASSWORD_MESSAGE) from exc
         raise UnreadableDocument(f"PDF 文件无法读取：{type(exc).__name__}") from exc
-    text = "\n".join(line.rstrip() for page in pages for line in page.splitlines())
-    if not text.strip():
-        raise EmptyDocument("PDF 没有文字层（可能是扫描件），需要 OCR")
-    return text

@@ -1,9 +1,11 @@
-"""The agency registry: who must report (CSV). Validated with line-numbered errors.
+"""The agency registry: who must report (CSV or YAML). Validated with line-numbered errors.
 
 Columns: agency_id, name, region, level, kind, parent_id, supervisor_emails, aliases,
 and optionally contact_emails, column_url (the agency's 年报 column page) and report_urls
 (`2023=https://…;2024=https://…`). Lists are separated by `;`. level ∈ province/city/county/township;
 kind ∈ government/department/other (the statutory deadline depends on it).
+YAML (`.yaml`/`.yml`): a list of mappings with the same fields (or `agencies:` holding
+it); lists may be YAML lists and report_urls a mapping `{2024: https://…}`.
 """
 
 from __future__ import annotations
@@ -66,19 +68,67 @@ def _report_urls(cell: str | None, where: str) -> dict[int, str]:
     return out
 
 
+def _cell(value: object, where: str, column: str) -> str:
+    """A YAML value as the CSV cell it stands for (lists joined with `;`)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(_cell(v, where, column) for v in value)
+    if isinstance(value, dict):  # report_urls: {2024: https://…}
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise RegistryError(f"{where}：{column} 的值无法识别")
+
+
+def _csv_rows(text: str, name: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RegistryError(f"机构名录 {name} 缺少列：{', '.join(missing)}")
+    return [(line, row) for line, row in enumerate(reader, start=2)]
+
+
+def _yaml_rows(text: str, name: str) -> list[tuple[int, dict[str, str]]]:
+    """A YAML list of agencies (or `agencies:` holding one); line numbers from the nodes."""
+    import yaml
+
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第{mark.line + 1}行" if mark else ""
+        raise RegistryError(f"机构名录 {name} {line}不是有效的 YAML：{exc}") from exc
+    if isinstance(data, dict) and "agencies" in data:
+        data = data["agencies"]
+        root = next(v for k, v in root.value if k.value == "agencies")
+    if not isinstance(data, list):
+        raise RegistryError(f"机构名录 {name} 应为机构列表（或 agencies: 下的列表）")
+    rows = []
+    for node, item in zip(root.value, data, strict=True):
+        line = node.start_mark.line + 1
+        if not isinstance(item, dict):
+            raise RegistryError(f"{name} 第{line}行：每个机构应为「字段: 值」的映射")
+        where = f"{name} 第{line}行"
+        rows.append((line, {str(k): _cell(v, where, str(k)) for k, v in item.items()}))
+    return rows
+
+
 def load_registry(path: Path) -> list[Agency]:
+    """The agencies of a CSV or YAML (.yaml/.yml) registry; RegistryError names line and field."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"无法读取机构名录 {path}：{exc}") from exc
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise RegistryError(f"机构名录 {path.name} 缺少列：{', '.join(missing)}")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        rows = _yaml_rows(text, path.name)
+    else:
+        rows = _csv_rows(text, path.name)
     agencies: list[Agency] = []
     seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         where = f"{path.name} 第{line}行"
         for col in REQUIRED:
             if not (row.get(col) or "").strip():
@@ -93,10 +143,9 @@ def load_registry(path: Path) -> list[Agency]:
             raise RegistryError(f"{where}：level「{level}」应为 {'/'.join(LEVELS)} 之一")
         if kind not in KINDS:
             raise RegistryError(f"{where}：kind「{kind}」应为 {'/'.join(KINDS)} 之一")
-        emails = _split(row.get("supervisor_emails"))
-        bad = [e for e in emails if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", e)]
-        if bad:
-            raise RegistryError(f"{where}：邮箱格式不正确：{', '.join(bad)}")
+        column_url = (row.get("column_url") or "").strip() or None
+        if column_url:
+            _check_url(column_url, f"{where}：column_url")
         seen.add(agency_id)
         agencies.append(
             Agency(
@@ -106,8 +155,11 @@ def load_registry(path: Path) -> list[Agency]:
                 level,
                 kind,
                 (row.get("parent_id") or "").strip() or None,
-                emails,
+                _emails(row.get("supervisor_emails"), f"{where}：supervisor_emails"),
                 _split(row.get("aliases")),
+                _emails(row.get("contact_emails"), f"{where}：contact_emails"),
+                column_url,
+                _report_urls(row.get("report_urls"), f"{where}：report_urls"),
             )
         )
     unknown = [a for a in agencies if a.parent_id and a.parent_id not in seen]

@@ -7,6 +7,8 @@ Contract:
   Keys: agency id; (agency, year, sha256); document; (agency, year, rule, location);
   (run, agency). Each is also a UNIQUE constraint, so concurrent writers of one key
   fail with `IntegrityError` instead of duplicating (batches partition agencies).
+- Finding status changes and their events live in `models.lifecycle`; deliveries in
+  `models.deliveries`; the ledger's read side in `models.ledger`.
 - Unknown status or severity values raise `ValueError` (vocabularies in
   `models.tables`, `models.finding.SEVERITIES`).
 """
@@ -82,6 +84,7 @@ def upsert_agency(
     kind: str | None = None,
     parent_id: str | None = None,
     emails: Iterable[str] = (),
+    contact_emails: Iterable[str] = (),
 ) -> Agency:
     """Insert or replace the registry entry `agency_id` (the registry is the truth)."""
     agency = session.get(Agency, agency_id)
@@ -94,6 +97,7 @@ def upsert_agency(
     agency.kind = kind
     agency.parent_id = parent_id
     agency.emails = list(emails)
+    agency.contact_emails = list(contact_emails)
     session.flush()
     return agency
 

@@ -10,6 +10,8 @@ Identity is enforced by the database, so re-running a year never duplicates a ro
 | `check_runs` | run |
 | `findings` | (agency, year, rule id, location) — the finding key of DESIGN.md |
 | `agency_outcomes` | (run, agency) |
+| `finding_events` | one transition or notification of a finding (append-only) |
+| `deliveries` | (recipient, message key, content fingerprint) — one message to one address |
 
 Status values are plain strings checked by `models.store` against the vocabularies
 below (not by CHECK constraints, so adding a value needs no migration).
@@ -20,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utc_now
@@ -31,8 +33,13 @@ __all__ = [
     "REPORT_STATUSES",
     "RUN_STATUSES",
     "Agency",
+    "DELIVERY_STATUSES",
+    "EVENT_KINDS",
+    "OPEN_STATUSES",
     "AgencyOutcome",
     "CheckRun",
+    "Delivery",
+    "FindingEvent",
     "FindingRecord",
     "ParsedReport",
     "SourceDocument",
@@ -41,8 +48,13 @@ __all__ = [
 # Parser outcome per document.
 REPORT_STATUSES = ("parsed", "failed", "unreadable", "not_a_report", "wrong_year", "empty")
 RUN_STATUSES = ("running", "finished", "failed")
-# Later: "fixed", "waived" (TRACK-FIX).
-FINDING_STATUSES = ("open",)
+# TRACK-FIX lifecycle (models.lifecycle): open → fixed | waived; fixed → reopened → …
+FINDING_STATUSES = ("open", "fixed", "waived", "reopened")
+OPEN_STATUSES = ("open", "reopened")  # still to be corrected
+# A status change, or "notified" when a delivered message carried the finding.
+EVENT_KINDS = ("opened", "fixed", "waived", "reopened", "notified")
+# pending: composed, not yet sent; superseded: a newer message replaced an unsent one.
+DELIVERY_STATUSES = ("pending", "sent", "failed", "superseded")
 # Where one agency got to in one run.
 OUTCOME_STATUSES = (
     "collected",
@@ -73,7 +85,8 @@ class Agency(Base):
     parent_id: Mapped[str | None] = mapped_column(
         ForeignKey("agencies.id", deferrable=True, initially="DEFERRED"), index=True
     )
-    emails: Mapped[list[str]] = mapped_column(default=list)
+    emails: Mapped[list[str]] = mapped_column(default=list)  # supervisors (督促整改)
+    contact_emails: Mapped[list[str]] = mapped_column(default=list)  # the agency's own
 
 
 class SourceDocument(Base):
@@ -139,6 +152,9 @@ class FindingRecord(Base):
     """A finding across runs, keyed (agency, year, rule, location).
 
     Message texts hold the latest run's wording; `first_*` never change after insert.
+    `status`/`status_at` are the lifecycle's (models.lifecycle); the history is in
+    `finding_events`. `fix_year` is the report to be corrected; `compared_year` the
+    other report a cross-year rule compared it with (None for single-report rules).
     """
 
     __tablename__ = "findings"
@@ -161,6 +177,64 @@ class FindingRecord(Base):
     last_run_id: Mapped[int] = mapped_column(ForeignKey("check_runs.id"), index=True)
     first_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+    status_at: Mapped[datetime | None]
+    fix_year: Mapped[int | None]
+    compared_year: Mapped[int | None]
+
+    events: Mapped[list[FindingEvent]] = relationship(
+        back_populates="finding", order_by="FindingEvent.id"
+    )
+    agency: Mapped[Agency] = relationship()
+
+
+class FindingEvent(Base):
+    """One lifecycle event of a finding; rows are only ever added.
+
+    `run_id`: the run that saw it (opened/fixed/reopened); `delivery_id`: the message
+    that carried it (notified); `actor`/`note`: who waived it and why.
+    """
+
+    __tablename__ = "finding_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    kind: Mapped[str] = mapped_column(STATUS)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("check_runs.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("parsed_reports.id"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    finding: Mapped[FindingRecord] = relationship(back_populates="events")
+
+
+class Delivery(Base):
+    """One message to one recipient. Key: (recipient, message_key, fingerprint).
+
+    `message_key` names what the message is about ("digest:2023", "agency:2023:<id>");
+    `fingerprint` hashes the state it reports (findings and their statuses), so the
+    same state is never sent twice to one address, and a failed send is retried by
+    the next run that composes the same message. `finding_ids` are the findings it
+    carries (notified on delivery). `error` never holds credentials.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("recipient", "message_key", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("check_runs.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    message_key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    finding_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(STATUS, default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    sent_at: Mapped[datetime | None]
 
 
 class AgencyOutcome(Base):

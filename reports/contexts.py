@@ -2,6 +2,8 @@
 
 - `AgencySummaryContext` -> agency_summary.html (one agency's audit summary).
 - `ProvinceIndexContext` -> province_index.html (the province's overview).
+- `ProgressContext` -> progress.html (整改进展: counts by region and rule, fix rate
+  over time, agencies still open); also the body of the supervisors' digest email.
 
 Every field is shown by its template (tests/reports/test_fields.py). Rule titles and
 legal bases come from the caller as plain strings (the rule registry lives elsewhere).
@@ -15,16 +17,21 @@ from datetime import datetime
 from models.canonical import CanonicalReport
 from models.finding import Finding
 
-from .labels import FORMAT_LABELS, SEVERITY_LABELS, SEVERITY_ORDER
+from .labels import FORMAT_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, STATUS_LABELS
 from .names import page_name
 from .tables import ReportTables, cell_marks, report_tables
 
 PARSED = "parsed"  # the outcome status of a document read into a CanonicalReport
+OPEN_STATUSES = ("open", "reopened")  # models.tables.OPEN_STATUSES
 
 
 @dataclass(frozen=True)
 class FindingView:
-    """One finding as shown: the Finding's fields plus the rule's title and basis."""
+    """One finding as shown: the Finding's fields plus the rule's title and basis.
+
+    Lifecycle (TRACK-FIX): `status` and the ISO dates 发现/通知/整改 ("" = not yet);
+    `fix_target` names the report to be corrected; `waiver` is "理由（决定人）".
+    """
 
     rule: str  # registry id, "T4-TOTAL"
     title: str  # rule title, "表四各组总计等于各项之和"
@@ -36,6 +43,12 @@ class FindingView:
     expected: str = ""
     evidence: str = ""
     cells: tuple[str, ...] = ()
+    status: str = "open"
+    found_on: str = ""
+    notified_on: str = ""
+    fixed_on: str = ""
+    fix_target: str = ""
+    waiver: str = ""
 
     @classmethod
     def from_finding(cls, finding: Finding, title: str, basis: str) -> FindingView:
@@ -55,6 +68,20 @@ class FindingView:
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS.get(self.severity, self.severity)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def unresolved(self) -> bool:
+        """Still to be corrected (open or reopened)."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def in_report(self) -> bool:
+        """Still present in the report shown (every status but fixed)."""
+        return self.status != "fixed"
 
 
 @dataclass(frozen=True)
@@ -110,17 +137,23 @@ class AgencySummaryContext:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Severity -> number of findings (every severity present as a key)."""
+        """Severity -> number of unresolved findings (every severity present as a key)."""
         out = dict.fromkeys(SEVERITY_ORDER, 0)
         for f in self.findings:
-            out[f.severity] = out.get(f.severity, 0) + 1
+            if f.unresolved:
+                out[f.severity] = out.get(f.severity, 0) + 1
         return out
+
+    @property
+    def resolved(self) -> list[FindingView]:
+        """Findings fixed or waived (shown as 整改进展)."""
+        return [f for f in self.findings if not f.unresolved]
 
     @property
     def tables(self) -> ReportTables | None:
         if self.report is None:
             return None
-        return report_tables(self.report, cell_marks(self.findings))
+        return report_tables(self.report, cell_marks(f for f in self.findings if f.in_report))
 
 
 @dataclass(frozen=True)
@@ -188,4 +221,89 @@ class ProvinceIndexContext:
             "errors": sum(r.errors for r in self.rows),
             "warnings": sum(r.warnings for r in self.rows),
             "infos": sum(r.infos for r in self.rows),
+        }
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """Findings of one region or one rule, by lifecycle status."""
+
+    label: str
+    open: int
+    fixed: int
+    waived: int
+
+    @property
+    def total(self) -> int:
+        return self.open + self.fixed + self.waived
+
+    @property
+    def fixed_percent(self) -> int:
+        return round(100 * self.fixed / self.total) if self.total else 0
+
+    @property
+    def waived_percent(self) -> int:
+        return round(100 * self.waived / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Cumulative findings found and resolved (fixed or waived) by the end of `day`."""
+
+    day: str  # ISO date
+    found: int
+    resolved: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.resolved / self.found) if self.found else 0
+
+
+@dataclass(frozen=True)
+class OpenAgency:
+    """An agency with findings still to correct; `href` is its page (names.page_name)."""
+
+    agency_id: str
+    name: str
+    region: str
+    open: int
+    errors: int
+    first_found: str  # ISO date
+    notified: str  # ISO date of the first notification, "" if none yet
+
+    @property
+    def href(self) -> str:
+        return page_name(self.agency_id)
+
+
+@dataclass(frozen=True)
+class ProgressContext:
+    """The 整改进展 overview of one year for a province or one supervisor's agencies."""
+
+    scope: str
+    year: int
+    run_id: str
+    generated_at: datetime
+    by_region: list[CountRow] = field(default_factory=list)
+    by_rule: list[CountRow] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    open_agencies: list[OpenAgency] = field(default_factory=list)
+    agencies: int = 0  # agencies covered
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年度政府信息公开工作年度报告整改进展"
+
+    @property
+    def totals(self) -> dict[str, int]:
+        rows = self.by_rule
+        found = sum(r.total for r in rows)
+        fixed = sum(r.fixed for r in rows)
+        waived = sum(r.waived for r in rows)
+        return {
+            "found": found,
+            "open": sum(r.open for r in rows),
+            "fixed": fixed,
+            "waived": waived,
+            "percent": round(100 * (fixed + waived) / found) if found else 0,
         }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = ("error", "warning", "info")
+# Finding lifecycle (models.lifecycle).
+STATUS_LABELS = {"open": "待整改", "reopened": "重新出现", "fixed": "已整改", "waived": "已豁免"}
 
 FORMAT_LABELS = {"2021": "2021版", "2019trial": "2019试行版", "pre2019": "2019年以前"}
 

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .contexts import AgencySummaryContext, ProvinceIndexContext
+from .contexts import AgencySummaryContext, ProgressContext, ProvinceIndexContext
 from .names import INDEX, page_name
 
 AGENCY_TEMPLATE = "agency_summary.html"
 INDEX_TEMPLATE = "province_index.html"
+PROGRESS_TEMPLATE = "progress.html"
+PROGRESS_PAGE = "progress.html"
 
 
 @functools.cache
@@ -41,6 +43,18 @@ def render_agency_summary(ctx: AgencySummaryContext) -> str:
 
 def render_province_index(ctx: ProvinceIndexContext) -> str:
     return environment().get_template(INDEX_TEMPLATE).render(ctx=ctx)
+
+
+def render_progress(ctx: ProgressContext) -> str:
+    return environment().get_template(PROGRESS_TEMPLATE).render(ctx=ctx)
+
+
+def write_progress(out_dir: str | Path, ctx: ProgressContext) -> Path:
+    """Write `progress.html` (the 整改进展 overview) beside the index."""
+    path = Path(out_dir) / PROGRESS_PAGE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_progress(ctx), encoding="utf-8")
+    return path
 
 
 def write_site(

@@ -333,8 +333,9 @@ def test_edit_yields_exactly_its_rules(name, edited_findings):
 
 
 def test_every_rule_has_a_failing_edit():
+    """Report-content rules here; PUB-* (publication context) in test_publication.py."""
     produced = {rule for _, _, expected in EDITS.values() for rule, _, _ in expected}
-    assert produced == RULE_IDS
+    assert produced == {r for r in RULE_IDS if not r.startswith("PUB-")}
 
 
 def test_edit_messages(edited_findings):

@@ -9,7 +9,9 @@ import pytest
 
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.parser import parse_file
-from ingest.pdf_text import _row_lines, pdf_to_text
+from ingest.normalize import normalize
+from ingest.pdf_mupdf import _cells, _grid, _join, _tables, mupdf_pages
+from ingest.pdf_text import _pdfplumber_pages, _row_lines, pdf_to_text
 from ingest.splitting import BLANK
 
 CORPUS = Path(__file__).parents[1] / "fixtures/corpus"
@@ -104,3 +106,52 @@ def test_pdf_without_text_layer_needs_ocr(tmp_path: Path) -> None:
         pdf_to_text(path.read_bytes())
     with pytest.raises(EmptyDocument):
         parse_file(path)
+
+
+def _table_rows(pages: list[str]) -> list[str]:
+    return [normalize(line) for page in pages for line in page.splitlines() if "\t" in line]
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_mupdf_table_rows_match_pdfplumber(name: str) -> None:
+    # The PyMuPDF backend finds the same ruled tables and cells as pdfplumber did,
+    # including the rows of a table that carries on over the next page.
+    data = (CORPUS / f"{name}.pdf").read_bytes()
+    pages = mupdf_pages(data)
+    assert pages is not None
+    rows = _table_rows(pages)
+    assert len(rows) > 30
+    assert rows == _table_rows(_pdfplumber_pages(data))
+
+
+def test_grid_cells_merged_cell_leaves_none() -> None:
+    # Three columns, two rows; the top-left cell spans both rows.
+    hs = [[0.0, 0.0, 300.0], [20.0, 100.0, 300.0], [40.0, 0.0, 300.0]]
+    vs = [[0.0, 0.0, 40.0], [100.0, 0.0, 40.0], [200.0, 0.0, 40.0], [300.0, 0.0, 40.0]]
+    tables = _tables(_cells(_join(hs), _join(vs)))
+    assert len(tables) == 1
+    assert _grid(tables[0]) == [
+        [(0.0, 0.0, 100.0, 40.0), (100.0, 0.0, 200.0, 20.0), (200.0, 0.0, 300.0, 20.0)],
+        [None, (100.0, 20.0, 200.0, 40.0), (200.0, 20.0, 300.0, 40.0)],
+    ]
+
+
+def test_pdf_cut_short_is_unreadable() -> None:
+    # MuPDF repairs a file cut in half and reads the pages it still finds; such a file
+    # goes to pdfplumber, which refuses it, rather than giving half a report.
+    data = (CORPUS / "002_hongze_qu_2023.pdf").read_bytes()
+    assert mupdf_pages(data[: len(data) // 2]) is None
+    with pytest.raises(UnreadableDocument):
+        pdf_to_text(data[: len(data) // 2])
+
+
+def test_pdf_with_owner_password_only_is_read() -> None:
+    # Permissions-only encryption (empty user password) opens without a password.
+    import pymupdf
+
+    with pymupdf.open(CORPUS / "002_hongze_qu_2023.pdf") as doc:
+        data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", user_pw="")
+        locked = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", user_pw="u")
+    assert "国家秘密" in pdf_to_text(data)
+    with pytest.raises(UnreadableDocument, match="密码"):
+        pdf_to_text(locked)

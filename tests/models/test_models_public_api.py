@@ -2,6 +2,9 @@
 
 import models.base
 import models.db
+import models.deliveries
+import models.ledger
+import models.lifecycle
 import models.store
 import models.tables
 
@@ -28,14 +31,38 @@ SURFACE = {
         "start_run",
         "upsert_agency",
     },
+    models.lifecycle: {
+        "TRANSITIONS",
+        "TransitionError",
+        "fix_target",
+        "record_event",
+        "track",
+        "transition",
+        "waive",
+    },
+    models.ledger: {
+        "LedgerEntry",
+        "agencies",
+        "agencies_with_open_findings",
+        "find_finding",
+        "latest_outcomes",
+        "ledger",
+        "report_versions",
+    },
+    models.deliveries: {"claim", "deliveries_for_run", "mark_failed", "mark_sent"},
     models.tables: {
+        "DELIVERY_STATUSES",
+        "EVENT_KINDS",
         "FINDING_STATUSES",
+        "OPEN_STATUSES",
         "OUTCOME_STATUSES",
         "REPORT_STATUSES",
         "RUN_STATUSES",
         "Agency",
         "AgencyOutcome",
         "CheckRun",
+        "Delivery",
+        "FindingEvent",
         "FindingRecord",
         "ParsedReport",
         "SourceDocument",

@@ -7,13 +7,19 @@ def test_public_surface():
     assert sorted(reports.__all__) == [
         "AgencyRow",
         "AgencySummaryContext",
+        "CountRow",
         "FindingView",
+        "OpenAgency",
         "PARSED",
+        "ProgressContext",
         "ProvinceIndexContext",
         "SourceDocument",
+        "TrendPoint",
         "page_name",
         "render_agency_summary",
+        "render_progress",
         "render_province_index",
+        "write_progress",
         "write_site",
     ]
     for name in reports.__all__:

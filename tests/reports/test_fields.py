@@ -16,8 +16,8 @@ from datetime import datetime
 import pytest
 
 from models.canonical import CanonicalReport
-from reports.contexts import AgencySummaryContext, ProvinceIndexContext
-from reports.render import render_agency_summary, render_province_index
+from reports.contexts import AgencySummaryContext, ProgressContext, ProvinceIndexContext
+from reports.render import render_agency_summary, render_progress, render_province_index
 
 # field -> why the sentinel check does not apply
 EXEMPT = {
@@ -73,6 +73,7 @@ def _build(cls, **fixed):
     [
         (AgencySummaryContext, render_agency_summary, "report"),
         (ProvinceIndexContext, render_province_index, None),
+        (ProgressContext, render_progress, None),
     ],
 )
 def test_every_field_is_rendered(cls, render, fixed, hongze_2023: CanonicalReport):

@@ -1,0 +1,243 @@
+"""Deliver the summaries by email after a review or recheck (plain stage functions).
+
+- Each supervisor address (registry `supervisor_emails`) gets one digest: the
+  整改进展 of the agencies it supervises inline (HTML, CSS inlined, with a plain-text
+  alternative), their audit summaries and the 整改台账 attached.
+- With `MailSettings.contacts`, each agency with findings gets its own summary at
+  its `contact_emails`.
+- Idempotent: a message is keyed by (recipient, message key, fingerprint of the
+  state it reports) in `deliveries`; one already sent is never sent again, a failed
+  one is retried by the next run that composes it (models.deliveries). Each message
+  is recorded in its own transaction right after it was handed over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from models import deliveries, ledger
+from models.db import Database
+from models.ledger import LedgerEntry
+from models.tables import CheckRun
+from reports.mail import (
+    Attachment,
+    DeliveryError,
+    MailSettings,
+    compose,
+    make_mailer,
+    recipient,
+)
+from reports.names import page_name
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to compose and send (before it is built)."""
+
+    to: str
+    name: str
+    key: str
+    fingerprint: str
+    subject: str
+    finding_ids: tuple[int, ...]
+    html: str
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    skipped: int = 0  # already delivered
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    via: str = ""  # "smtp host:port" or the outbox folder
+
+
+def fingerprint(entries: list[LedgerEntry], outcomes: list[tuple[str, str]]) -> str:
+    """The state a message reports: finding statuses (with when) and agency outcomes."""
+    parts = sorted(f"{e.finding_id}:{e.status}:{e.status_at}" for e in entries)
+    parts += sorted(f"{a}:{s}" for a, s in outcomes)
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def plan(
+    session,
+    year: int,
+    scope: str,
+    run_id: int | None,
+    pages_dir: Path,
+    contacts: bool,
+    now: datetime,
+) -> list[Outgoing]:
+    """Every message the current state calls for (digest per supervisor, agency mails)."""
+    from flows.publish import describe, rule_title
+    from reports.ledger_xlsx import ledger_bytes
+    from reports.mail.messages import agency_subject, agency_text, digest_subject, digest_text
+    from reports.progress import finding_views, progress_context
+    from reports.render import render_agency_summary, render_progress
+
+    entries = ledger.ledger(session, year)
+    outcomes = ledger.latest_outcomes(session, year)
+    agencies = ledger.agencies(session)
+    by_agency: dict[str, list[LedgerEntry]] = defaultdict(list)
+    for e in entries:
+        by_agency[e.agency_id].append(e)
+    supervised: dict[str, list[str]] = defaultdict(list)
+    for a in agencies:
+        if a.id in outcomes:
+            for addr in a.emails:
+                supervised[addr.lower()].append(a.id)
+    run_text = str(run_id or "—")
+    out: list[Outgoing] = []
+    for addr, ids in sorted(supervised.items()):
+        mine = [e for i in ids for e in by_agency.get(i, [])]
+        ctx = progress_context(scope, year, run_text, now, mine, len(ids))
+        attachments = [
+            Attachment(f"{i}.html", (pages_dir / page_name(i)).read_bytes(), "text", "html")
+            for i in ids
+            if by_agency.get(i) and (pages_dir / page_name(i)).is_file()
+        ]
+        if mine:
+            attachments.append(
+                Attachment(
+                    f"整改台账_{year}.xlsx",
+                    ledger_bytes(mine, rule_title),
+                    "application",
+                    "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            )
+        out.append(
+            Outgoing(
+                to=addr,
+                name="",
+                key=f"digest:{year}",
+                fingerprint=fingerprint(mine, [(i, outcomes[i].status) for i in ids]),
+                subject=digest_subject(ctx),
+                finding_ids=tuple(e.finding_id for e in mine if e.is_open),
+                html=render_progress(ctx),
+                text=digest_text(ctx, len(attachments) - (1 if mine else 0)),
+                attachments=tuple(attachments),
+            )
+        )
+    if not contacts:
+        return out
+    views = finding_views(entries, describe)
+    for a in agencies:
+        mine = by_agency.get(a.id, [])
+        if not a.contact_emails or not mine or a.id not in outcomes:
+            continue
+        ctx = _agency_context(session, a, year, outcomes[a.id], views[a.id], run_text, now)
+        for addr in a.contact_emails:
+            out.append(
+                Outgoing(
+                    to=addr.lower(),
+                    name=a.name,
+                    key=f"agency:{year}:{a.id}",
+                    fingerprint=fingerprint(mine, [(a.id, outcomes[a.id].status)]),
+                    subject=agency_subject(ctx),
+                    finding_ids=tuple(e.finding_id for e in mine if e.is_open),
+                    html=render_agency_summary(ctx),
+                    text=agency_text(ctx),
+                )
+            )
+    return out
+
+
+def _agency_context(session, agency, year, outcome, views, run_text, now):
+    from ingest.outcome import STATUS_TEXT
+    from models.canonical import CanonicalReport
+    from models.store import latest_report
+    from reports.contexts import AgencySummaryContext, SourceDocument
+
+    report_row = latest_report(session, agency.id, year)
+    document = report_row.document if report_row else None
+    report = (
+        CanonicalReport.from_dict(report_row.canonical)
+        if report_row is not None and report_row.canonical and outcome.status == "parsed"
+        else None
+    )
+    return AgencySummaryContext(
+        agency_id=agency.id,
+        agency_name=agency.name,
+        region=agency.region or "",
+        year=year,
+        status=outcome.status,
+        status_text=STATUS_TEXT.get(outcome.status, outcome.status),
+        source=SourceDocument(
+            location=document.location if document else "—",
+            sha256=document.sha256 if document else "—",
+            size=(document.size or 0) if document else 0,
+            fetched=document.last_fetched_at.date().isoformat() if document else "—",
+        ),
+        report=report,
+        published_date=report.published_date if report else None,
+        format=report.format if report else None,
+        findings=views,
+        generated_at=now,
+        run_id=run_text,
+        status_detail="" if report else outcome.reason,
+    )
+
+
+def deliver(
+    database_url: str,
+    pages_dir: Path,
+    year: int,
+    scope: str,
+    run_id: int | None,
+    mail: MailSettings,
+    *,
+    now: datetime | None = None,
+) -> DeliveryResult:
+    """Send what the current state calls for and record every attempt (module docstring)."""
+    now = now or datetime.now(UTC)
+    result = DeliveryResult(
+        via=f"smtp {mail.smtp.host}:{mail.smtp.port}" if mail.smtp else str(mail.outbox)
+    )
+    db = Database.connect(database_url)
+    try:
+        db.create_schema()
+        with db.sessions() as session:
+            messages = plan(session, year, scope, run_id, Path(pages_dir), mail.contacts, now)
+        with make_mailer(mail) as mailer:
+            for m in messages:
+                with db.sessions.begin() as session:
+                    run = session.get(CheckRun, run_id) if run_id is not None else None
+                    row = deliveries.claim(
+                        session,
+                        m.to,
+                        m.key,
+                        m.fingerprint,
+                        run=run,
+                        subject=m.subject,
+                        finding_ids=m.finding_ids,
+                    )
+                    if row.status == "sent":
+                        result.skipped += 1
+                        continue
+                    message = compose(
+                        sender=mail.sender,
+                        to=recipient(m.to, m.name),
+                        subject=m.subject,
+                        html=m.html,
+                        text=m.text,
+                        attachments=m.attachments,
+                        date=now,
+                    )
+                    try:
+                        mailer.send(message)
+                    except DeliveryError as exc:
+                        deliveries.mark_failed(session, row, str(exc))
+                        result.failed += 1
+                        result.errors.append(f"{m.to}：{exc}")
+                    else:
+                        deliveries.mark_sent(session, row, str(message["Message-ID"]))
+                        result.sent += 1
+    finally:
+        db.dispose()
+    return result

@@ -1,0 +1,131 @@
+"""The collect stages and flow over the fake province (real local HTTP server, SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from flows.collect import (
+    build_collect_settings,
+    check_publications,
+    collect_batch,
+    persist_publication_findings,
+    record_collection,
+)
+from ingest.registry import load_registry
+from models.db import Database
+from models.tables import FindingRecord, SourceDocument
+from tests.fake_province import (
+    EXPECTED,
+    FAST,
+    REPORT_2023,
+    YEAR,
+    ThreadedServer,
+    registry_csv,
+    serve_province,
+)
+
+
+@pytest.fixture(scope="module")
+def province():
+    threaded = ThreadedServer()
+    state: dict = {}
+    serve_province(threaded.server, state)
+    yield threaded.server, state
+    threaded.stop()
+
+
+def _run(server, tmp, state):
+    state["flaky_hits"] = 0
+    settings = build_collect_settings(tmp, FAST)
+    agencies = load_registry(registry_csv(server, tmp / "registry.csv"))
+    url = f"sqlite:///{tmp / 'nianbao.db'}"
+    results = collect_batch(agencies, YEAR, settings)
+    collections = record_collection(url, YEAR, agencies, results, settings, tmp / "collected")
+    findings = check_publications(collections)
+    persist_publication_findings(url, YEAR, collections, findings, {})
+    return url, {c.agency_id: c for c in collections}, findings
+
+
+def _count(url, table):
+    db = Database.connect(url)
+    try:
+        with db.sessions() as s:
+            return s.scalar(select(func.count()).select_from(table))
+    finally:
+        db.dispose()
+
+
+def test_collect_record_check_and_rerun(province, tmp_path):
+    server, state = province
+    url, collections, findings = _run(server, tmp_path, state)
+    assert {k: c.status for k, c in collections.items()} == EXPECTED
+    assert collections["zone"].path.name == "zone.html"
+    assert collections["scj"].path.name == "scj.pdf"
+    assert collections["late"].publication.published_date == "2024-02-05"
+    rules = {(k, f.rule, f.severity) for k, fs in findings.items() for f in fs}
+    assert ("late", "PUB-DEADLINE", "error") in rules
+    assert ("nothing", "PUB-MISSING", "error") in rules
+    assert ("gone", "PUB-MISSING", "error") in rules
+    assert not findings["zone"] and not findings["scj"]
+    documents, recorded = _count(url, SourceDocument), _count(url, FindingRecord)
+    assert documents > 0 and recorded > 0
+
+    # Nothing changed: no new document, no new finding.
+    _, again, findings2 = _run(server, tmp_path, state)
+    assert {k: c.status for k, c in again.items()} == EXPECTED
+    assert _count(url, SourceDocument) == documents
+    assert _count(url, FindingRecord) == recorded
+    assert findings2 == findings
+
+    # The zone report changes: a new version, PUB-CHANGED (info).
+    state["zone_body"] = REPORT_2023.replace(
+        "政府信息公开".encode(), "政府信息公开".encode() + b" ", 1
+    )
+    try:
+        _, third, findings3 = _run(server, tmp_path, state)
+    finally:
+        state.pop("zone_body")
+    assert third["zone"].publication.versions == 2
+    assert [(f.rule, f.severity) for f in findings3["zone"]] == [("PUB-CHANGED", "info")]
+    assert _count(url, SourceDocument) == documents + 1
+
+
+def test_collect_flow_and_review(province, tmp_path, prefect_harness):
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.annual_review import annual_review
+    from flows.collect import collect
+
+    server, state = province
+    state["flaky_hits"] = 0
+    registry = registry_csv(server, tmp_path / "registry.csv")
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        summary = collect(YEAR, str(registry), str(tmp_path), options=FAST)
+    assert summary.outcomes == EXPECTED
+    assert summary.findings >= 8
+    assert all(summary.reasons.values())
+
+    # annual_review collects from the web when the registry has URLs, then parses
+    # (default timeouts: only the agencies that answer at once).
+    quick = registry_csv(server, tmp_path / "quick.csv", {"zone", "scj", "nothing", "gone", "late"})
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        review = annual_review(YEAR, str(quick), str(tmp_path / "none"), str(tmp_path / "r"))
+    assert review.outcomes["zone"] == "parsed"
+    assert review.outcomes["scj"] == "parsed"  # the PDF behind the shell page
+    assert review.outcomes["nothing"] == "missing"
+    assert review.outcomes["gone"] == "failed"
+    db = Database.connect(f"sqlite:///{tmp_path / 'r' / 'nianbao.db'}")
+    try:
+        with db.sessions() as s:
+            rules = set(s.execute(select(FindingRecord.agency_id, FindingRecord.rule)))
+    finally:
+        db.dispose()
+    assert ("nothing", "PUB-MISSING") in rules and ("late", "PUB-DEADLINE") in rules
+
+
+def test_cli_has_collect():
+    from flows.cli import build_parser
+
+    args = build_parser().parse_args(["collect", "--year", "2023", "--per-host", "2"])
+    assert args.year == 2023 and args.per_host == 2 and args.func.__name__ == "cmd_collect"

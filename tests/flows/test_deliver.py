@@ -1,0 +1,190 @@
+"""Delivery through a real SMTP server (aiosmtpd on 127.0.0.1): recipients, Chinese
+subjects, HTML and text parts, attachments; idempotent re-runs; an outage is recorded
+and the next run delivers. Stage functions only (no Prefect)."""
+
+from __future__ import annotations
+
+import email
+import shutil
+import socket
+from email.headerregistry import Address
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from flows import stages
+from flows.deliver import deliver
+from flows.publish import write_progress
+from flows.settings import SAMPLE_PROVINCE
+from ingest.registry import load_registry
+from ingest.sources import find_documents
+from models.db import Database
+from models.tables import Delivery, FindingEvent
+from reports.mail import MailSettings, SmtpSettings, mail_settings_from_env
+
+YEAR = 2023
+REGISTRY = """agency_id,name,region,level,kind,parent_id,supervisor_emails,aliases,contact_emails
+ha-hongze,淮安市洪泽区人民政府,淮安市洪泽区,county,government,,sup@huaian.example.cn;gkb@js.example.cn,,gk@hongze.example.cn
+pt-jtj,平潭综合实验区交通与建设局,平潭综合实验区,city,department,,gkb@js.example.cn,,
+"""
+SENDER = Address("江苏省政务公开办", "gkb", "js.example.cn")
+
+
+class Sink:
+    def __init__(self):
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """A database and pages after one review of two real 2023 reports (洪泽区 has errors)."""
+    root = tmp_path_factory.mktemp("seeded")
+    (root / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    agencies = load_registry(root / "registry.csv")
+    found = find_documents(SAMPLE_PROVINCE / "reports", YEAR, agencies)
+    outcomes = stages.parse_batch(
+        [(a.agency_id, found.documents[a.agency_id]) for a in agencies], YEAR
+    )
+    findings = stages.check_outcomes(outcomes)
+    url = f"sqlite:///{root / 'nianbao.db'}"
+    run_id, _ = stages.persist(url, YEAR, agencies, outcomes, findings, {})
+    pages = root / "out" / str(YEAR)
+    stages.render(pages, YEAR, "江苏示例", run_id, agencies, outcomes, findings, database_url=url)
+    write_progress(url, pages, YEAR, "江苏示例", run_id)
+    (root / "run_id").write_text(str(run_id))
+    return root
+
+
+@pytest.fixture
+def workspace(seeded, tmp_path) -> tuple[str, Path, int]:
+    shutil.copytree(seeded, tmp_path, dirs_exist_ok=True)
+    return (
+        f"sqlite:///{tmp_path / 'nianbao.db'}",
+        tmp_path / "out" / str(YEAR),
+        int((tmp_path / "run_id").read_text()),
+    )
+
+
+class Server:
+    """An aiosmtpd server on a fixed port that can go down and come back."""
+
+    def __init__(self, sink: Sink, port: int):
+        self.sink, self.port, self.controller = sink, port, None
+
+    def start(self) -> None:
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp():
+    port = _free_port()
+    sink = Sink()
+    server = Server(sink, port)
+    server.start()
+    yield sink, server, port
+    server.stop()
+
+
+def _mail(port: int, tmp_path: Path) -> MailSettings:
+    return MailSettings(
+        sender=SENDER,
+        outbox=tmp_path / "outbox",
+        smtp=SmtpSettings("127.0.0.1", port, security="none", timeout=5),
+    )
+
+
+def test_digest_and_agency_mail_through_smtp(workspace, smtp, tmp_path):
+    url, pages, run_id = workspace
+    sink, _, port = smtp
+    result = deliver(url, pages, YEAR, "江苏示例", run_id, _mail(port, tmp_path))
+    assert (result.sent, result.failed) == (3, 0)
+    by_rcpt = {rcpts[0]: m for rcpts, m in sink.messages}
+    assert sorted(by_rcpt) == ["gk@hongze.example.cn", "gkb@js.example.cn", "sup@huaian.example.cn"]
+
+    digest = by_rcpt["gkb@js.example.cn"]
+    assert digest["Subject"] == "【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 3 项"
+    assert digest["From"].addresses[0].display_name == "江苏省政务公开办"
+    html = digest.get_body(("html",)).get_content()
+    text = digest.get_body(("plain",)).get_content()
+    assert "淮安市洪泽区人民政府" in html and "<style" not in html and 'style="' in html
+    assert "尚未整改的机构" in text and "淮安市洪泽区人民政府" in text
+    files = {a.get_filename(): a for a in digest.iter_attachments()}
+    assert set(files) == {"ha-hongze.html", "整改台账_2023.xlsx"}
+    assert "T4-TOTAL" in files["ha-hongze.html"].get_content()
+    assert files["整改台账_2023.xlsx"].get_content()[:2] == b"PK"
+
+    agency = by_rcpt["gk@hongze.example.cn"]
+    assert agency["To"].addresses[0].display_name == "淮安市洪泽区人民政府"
+    assert agency["Subject"].startswith("【年报审核】淮安市洪泽区人民政府 2023年度")
+    assert "表四 行政复议" in agency.get_body(("plain",)).get_content()
+    assert "行政复议" in agency.get_body(("html",)).get_content()
+
+    # the findings carried are now notified (one event per delivered message carrying them)
+    db = Database.connect(url)
+    with db.sessions() as s:
+        kinds = [e.kind for e in s.scalars(select(FindingEvent))]
+    assert kinds.count("notified") == 3 * 3  # 3 open findings × (2 digests + 1 agency mail)
+
+    # a second run sends nothing new
+    again = deliver(url, pages, YEAR, "江苏示例", run_id, _mail(port, tmp_path))
+    assert (again.sent, again.skipped) == (0, 3) and len(sink.messages) == 3
+    db.dispose()
+
+
+def test_outage_is_recorded_and_the_next_run_delivers(workspace, smtp, tmp_path):
+    url, pages, run_id = workspace
+    sink, controller, port = smtp
+    controller.stop()
+    mail = _mail(port, tmp_path)
+    mail = MailSettings(
+        mail.sender,
+        mail.outbox,
+        SmtpSettings("127.0.0.1", port, "none", password="s3cret!", timeout=5),
+    )
+    down = deliver(url, pages, YEAR, "江苏示例", run_id, mail)
+    assert (down.sent, down.failed) == (0, 3)
+    db = Database.connect(url)
+    with db.sessions() as s:
+        rows = list(s.scalars(select(Delivery)))
+    assert {r.status for r in rows} == {"failed"} and all("127.0.0.1" in r.error for r in rows)
+    assert not any("s3cret" in r.error for r in rows) and "s3cret" not in repr(mail)
+
+    controller.start()
+    up = deliver(url, pages, YEAR, "江苏示例", run_id, mail)
+    assert (up.sent, up.failed) == (3, 0) and len(sink.messages) == 3
+    with db.sessions() as s:
+        rows = list(s.scalars(select(Delivery)))
+    assert {r.status for r in rows} == {"sent"} and {r.attempts for r in rows} == {2}
+    db.dispose()
+
+
+def test_without_smtp_messages_go_to_the_outbox(workspace, tmp_path):
+    url, pages, run_id = workspace
+    mail = mail_settings_from_env({}, tmp_path / "out")
+    assert mail.smtp is None and mail.outbox == tmp_path / "out" / "outbox"
+    result = deliver(url, pages, YEAR, "江苏示例", run_id, mail)
+    files = sorted(mail.outbox.glob("*.eml"))
+    assert result.sent == 3 and len(files) == 3
+    subjects = {email.message_from_bytes(f.read_bytes(), policy=default)["Subject"] for f in files}
+    assert "【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 3 项" in subjects
+    assert deliver(url, pages, YEAR, "江苏示例", run_id, mail).sent == 0
