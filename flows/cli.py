@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from flows import cli_collect, cli_ledger
 from ingest.errors import IngestError
 
 
@@ -139,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="输出文件夹（默认：out）")
     r.add_argument("--batch-size", type=int, default=200, help="每个任务处理的机构数")
     r.set_defaults(func=cmd_review)
-    __import__("flows.cli_collect").cli_collect.register(sub)
-    __import__("flows.cli_ledger").cli_ledger.register(sub)
+    cli_collect.register(sub)
+    cli_ledger.register(sub)
     return ap
 
 

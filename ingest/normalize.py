@@ -6,15 +6,21 @@ import re
 import unicodedata
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—–]\s*\d{1,3}\s*[-－—–][ \t]*$", re.M)
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〔": "[", "〕": "]"})
+_QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("〔", "["), ("〕", "]"))
 # PDF fonts often print ideographs as CJK radicals; NFKC maps the Kangxi block but
 # not these supplement forms.
+_HAS_RADICAL = re.compile("[\u2e80-\u2eff]")
 _RADICALS = str.maketrans("⺠⻚⻓⻅⻋⻔⻛⻝⻩⻆⻜⻢⻘⻬⻄", "民页长见车门风食黄角飞马青齐西")
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width brackets, digits, ideographic spaces), unified quotes, no page numbers."""
-    text = unicodedata.normalize("NFKC", text.translate(_RADICALS)).translate(_QUOTES)
+    if _HAS_RADICAL.search(text):
+        text = text.translate(_RADICALS)
+    text = unicodedata.normalize("NFKC", text)
+    for a, b in _QUOTE_PAIRS:  # str.replace is much faster than translate with a dict
+        if a in text:
+            text = text.replace(a, b)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     return _PAGE_NUMBER.sub("", text)
 

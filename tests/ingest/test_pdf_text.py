@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import EmptyDocument, UnreadableDocument
-from ingest.parser import parse_file
 from ingest.normalize import normalize
+from ingest.parser import parse_file
 from ingest.pdf_mupdf import _cells, _grid, _join, _tables, mupdf_pages
 from ingest.pdf_text import _pdfplumber_pages, _row_lines, pdf_to_text
 from ingest.splitting import BLANK
