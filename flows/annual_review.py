@@ -133,6 +133,17 @@ def review(settings: Settings) -> ReviewSummary:
         delivery.failed,
         delivery.via,
     )
+    if delivery.sent:  # the pages on disk show the 通知 dates just recorded
+        render_task(
+            settings.pages_dir,
+            settings.year,
+            settings.scope,
+            run_id,
+            agencies,
+            outcomes,
+            findings,
+            settings.database_url,
+        )
     return ReviewSummary(
         run_id,
         settings.year,

@@ -143,7 +143,10 @@ def publish_and_deliver(database_url, out_dir, pages_dir, year, scope, run_id):
 
     write_progress(database_url, Path(pages_dir), year, scope, run_id)
     mail = mail_settings_from_env(os.environ, out_dir)
-    return deliver(database_url, Path(pages_dir), year, scope, run_id, mail)
+    result = deliver(database_url, Path(pages_dir), year, scope, run_id, mail)
+    if result.sent:  # the page on disk shows the 通知 dates just recorded
+        write_progress(database_url, Path(pages_dir), year, scope, run_id)
+    return result
 
 
 @flow(name="recheck", log_prints=False)

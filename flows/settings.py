@@ -38,7 +38,8 @@ def build_settings(
     out_dir = Path(out or "out")
     registry_path = Path(registry) if registry else SAMPLE_PROVINCE / "registry.csv"
     source_path = Path(source) if source else SAMPLE_PROVINCE / "reports"
-    scope = "示例省份" if registry is None else registry_path.stem
+    sample = registry is None or registry_path.resolve().parent == SAMPLE_PROVINCE.resolve()
+    scope = "示例省份" if sample else registry_path.stem
     return Settings(
         year=year,
         registry=registry_path,
