@@ -13,7 +13,9 @@ Contract of `build_frame`:
 - a cell that is not a finite number (a string, a bool, NaN) is NaN and counted in `cells_nonnumeric`;
 - derived: `sections_missing`, `sections_in_order`, `t{2,3,4}_present`, `t{2,3,4}_gaps`;
 - publication (`publication_features`, NaN where a report has no `Publication`):
-  `pub_days_late`, `pub_local_days_late`, `pub_missing_overdue`, `pub_versions`.
+  `pub_days_late`, `pub_local_days_late`, `pub_missing_overdue`, `pub_versions`;
+- rule-derived (`rule_features`): the columns of every registered rule module that
+  defines `features(reports, contexts)` (cross-year, text, similarity; `history`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from models.canonical import (
 )
 from models.publication import Publication
 
+from .history import ReportContext, contexts_for
 from .layout import (
     CELLS,
     T2_2021,
@@ -194,10 +197,27 @@ PUBLICATION_COLUMNS = (
 )
 
 
+def rule_features(
+    reports: Sequence[CanonicalReport], contexts: Sequence[ReportContext]
+) -> dict[str, list]:
+    """Derived columns of the rule modules that define `features(reports, contexts)`."""
+    from .registry import RULE_MODULES
+
+    data: dict[str, list] = {}
+    for module in RULE_MODULES:
+        if hook := getattr(module, "features", None):
+            for column, values in hook(reports, contexts).items():
+                if column in data or len(values) != len(reports):
+                    raise ValueError(f"{module.__name__}: bad feature column {column!r}")
+                data[column] = values
+    return data
+
+
 def build_frame(
     reports: Sequence[CanonicalReport],
     report_ids: Sequence[str],
     publications: Sequence[Publication | None] | None = None,
+    contexts: Sequence[ReportContext] | None = None,
 ) -> pd.DataFrame:
     """One row per report (see the module contract); returns a pandas DataFrame."""
     import pandas as pd
@@ -228,6 +248,7 @@ def build_frame(
     pubs = [publication_features(p) for p in publications]
     for column in PUBLICATION_COLUMNS:
         data[column] = [p[column] for p in pubs]
+    data.update(rule_features(reports, contexts or contexts_for(report_ids)))
     # Most-referenced columns first: GX resolves each column name by a linear scan.
     order = ["report_id", *(c for t in ("t3", "t4", "t2") for c in table_columns(t))]
     frame = pd.DataFrame(data)[order + [c for c in data if c not in order]]

@@ -2,19 +2,41 @@
 
 The registry lists its rule modules explicitly (no discovery, no mutable global);
 `all_rules()` fails on a duplicate id. Order: structure, cells, then the table
-arithmetic in the order of RULES.md §8, then
-publication (PUB-*).
+arithmetic in the order of RULES.md §8, cross-year, text against tables (TXT-*),
+part contents (SEC*), similarity (SIM-*), then publication (PUB-*).
 """
 
 from __future__ import annotations
 
 from .errors import RuleDefinitionError
 from .rule import Check, Failure, Rule
-from .rules import cells, publication, structure, tables
+from .rules import (
+    cells,
+    crossyear,
+    formatting,
+    publication,
+    quality,
+    sections,
+    similarity,
+    structure,
+    tables,
+    text,
+)
 
 __all__ = ["Check", "Failure", "Rule", "RULE_MODULES", "all_rules", "get_rule"]
 
-RULE_MODULES = (structure, cells, tables, publication)
+RULE_MODULES = (
+    structure,
+    formatting,
+    cells,
+    quality,
+    tables,
+    crossyear,
+    text,
+    sections,
+    similarity,
+    publication,
+)
 
 
 def all_rules() -> tuple[Rule, ...]:

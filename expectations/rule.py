@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from models.canonical import CanonicalReport
 from models.finding import SEVERITIES, Finding
 from models.publication import Publication
+
+if TYPE_CHECKING:
+    from .history import ReportContext
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Failure:
     where: Mapping[str, object]
     severity: str
     publication: Publication | None = None  # the PUB rules' context, if any
+    context: ReportContext | None = None  # previous report, agency, configuration
 
     def finding(
         self,
@@ -84,6 +89,8 @@ class Rule:
     explain: Callable[[Failure], list[Finding]]
     formats: tuple[str, ...] | None = None  # report formats it applies to; None: any
     since: int | None = None  # first report year it applies to; None: any
+    params: Mapping[str, float] = field(default_factory=dict)  # thresholds (RULES.md defaults)
+    needs_previous: bool = False  # cross-year: skipped (with a reason) without a y-1 report
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

@@ -7,7 +7,12 @@ Contract of `check_reports`:
   ordered by report, then registry (check) order;
 - a check that did not run (GX `exception_info`, `success is None`, a result missing
   or unlocatable, a failing row that yields no finding) raises CheckSetupError or
-  RuleDefinitionError: it is never a pass.
+  RuleDefinitionError: it is never a pass;
+- the result is a list of findings (`CheckResult`) whose `skipped` lists the rules that
+  did not apply to a report and why (`history.Skip`: no previous report for a
+  cross-year rule, …) — recorded, never counted as findings;
+- findings of one cause are linked (`linking.link_causes`, RULES.md §8);
+- a `Config` switches rules off and overrides severities (`expectations.config`).
 
 Building a `Checker` (GX context, suite, batch definition) costs ~0.1 s after the ~5 s
 `import great_expectations`; reuse one for many batches.
@@ -15,16 +20,19 @@ Building a `Checker` (GX context, suite, batch definition) costs ~0.1 s after th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from models.canonical import CanonicalReport
 from models.finding import Finding
 from models.publication import Publication
 
+from .config import Config
 from .errors import CheckSetupError, RuleDefinitionError
 from .features import build_frame
-from .registry import all_rules
+from .history import AgencyInfo, ReportContext, Skip, contexts_for
+from .linking import link_causes
+from .registry import RULE_MODULES, all_rules
 from .rule import Failure, Rule
 from .suite import build_suite
 
@@ -39,14 +47,24 @@ RESULT_FORMAT = {
 }
 
 
+class CheckResult(list):
+    """The findings of a batch (a list), with `skipped`: the `Skip` records."""
+
+    def __init__(self, findings=(), skipped=()) -> None:
+        super().__init__(findings)
+        self.skipped: list[Skip] = list(skipped)
+
+
 class Checker:
     """An ephemeral GX context holding the suite and one pandas batch definition."""
 
-    def __init__(self, rules: Sequence[Rule] | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule] | None = None, config: Config | None = None) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        self.rules = {rule.id: rule for rule in (all_rules() if rules is None else rules)}
+        self.config = config or Config()
+        rules = all_rules() if rules is None else rules
+        self.rules = {rule.id: rule for rule in rules if self.config.enabled(rule.id)}
         self.suite = build_suite(list(self.rules.values()))
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -78,14 +96,43 @@ class Checker:
         reports: Sequence[CanonicalReport],
         report_ids: Sequence[str] | None = None,
         publications: Sequence[Publication | None] | None = None,
-    ) -> list[Finding]:
+        contexts: Sequence[ReportContext] | None = None,
+    ) -> CheckResult:
         """Findings of every rule over the batch (see the module contract)."""
         if report_ids is None:
             report_ids = [report.file for report in reports]
         if not reports:
-            return []
-        frame = build_frame(reports, report_ids, publications)
-        return self.explain(self.validate(frame), reports, report_ids, publications)
+            return CheckResult()
+        if contexts is None:
+            contexts = contexts_for(report_ids, config=self.config)
+        frame = build_frame(reports, report_ids, publications, contexts)
+        findings = self.explain(self.validate(frame), reports, report_ids, publications, contexts)
+        return CheckResult(findings, self.skips(reports, report_ids, contexts))
+
+    def skips(
+        self,
+        reports: Sequence[CanonicalReport],
+        report_ids: Sequence[str],
+        contexts: Sequence[ReportContext],
+    ) -> list[Skip]:
+        """Rules that did not apply to a report, with the reason (not findings)."""
+        skipped = [
+            Skip(rid, rule.id, ctx.no_previous)
+            for rid, ctx in zip(report_ids, contexts, strict=True)
+            if ctx.previous is None
+            for rule in self.rules.values()
+            if rule.needs_previous
+        ]
+        for module in RULE_MODULES:
+            if hook := getattr(module, "skips", None):
+                found = hook(reports, contexts)
+                skipped += [
+                    Skip(report_ids[i], rule_id, why)
+                    for i, rule_id, why in found
+                    if rule_id in self.rules
+                ]
+        order = {rid: n for n, rid in enumerate(report_ids)}
+        return sorted(skipped, key=lambda s: order[s.report_id])
 
     def explain(
         self,
@@ -93,10 +140,12 @@ class Checker:
         reports: Sequence[CanonicalReport],
         report_ids: Sequence[str],
         publications: Sequence[Publication | None] | None = None,
+        contexts: Sequence[ReportContext] | None = None,
     ) -> list[Finding]:
         """Findings from GX results over a batch of these reports (any execution engine)."""
         by_id = dict(zip(report_ids, reports, strict=True))
         pub_of = dict(zip(report_ids, publications or [None] * len(report_ids), strict=True))
+        context_of = dict(zip(report_ids, contexts or [None] * len(report_ids), strict=True))
         order = {rid: n for n, rid in enumerate(report_ids)}
         findings: list[tuple[int, int, Finding]] = []
         for n, (meta, failing) in enumerate(_failures(results)):
@@ -107,9 +156,17 @@ class Checker:
             for report_id in failing:
                 if report_id not in by_id:
                     raise CheckSetupError(f"{rule.id}: GX named an unknown report {report_id!r}")
-                severity = str(meta.get("severity", rule.severity))
+                severity = self.config.severity_for(
+                    rule.id, str(meta.get("severity", rule.severity))
+                )
                 failure = Failure(
-                    rule, report_id, by_id[report_id], where, severity, pub_of[report_id]
+                    rule,
+                    report_id,
+                    by_id[report_id],
+                    where,
+                    severity,
+                    pub_of[report_id],
+                    context_of[report_id],
                 )
                 found = rule.explain(failure)
                 if not found:
@@ -118,7 +175,7 @@ class Checker:
                     )
                 findings += [(order[report_id], n, f) for f in found]
         findings.sort(key=lambda item: item[:2])
-        return [f for _, _, f in findings]
+        return link_causes([f for _, _, f in findings])
 
 
 def _raised(result: dict) -> str | None:
@@ -161,13 +218,28 @@ def check_reports(
     *,
     checker: Checker | None = None,
     publications: Sequence[Publication | None] | None = None,
-) -> list[Finding]:
+    previous: Mapping[str, CanonicalReport] | None = None,
+    agencies: Sequence[AgencyInfo | None] | None = None,
+    config: Config | None = None,
+    no_previous: Mapping[str, str] | None = None,
+) -> CheckResult:
     """Findings of every registered rule over `reports` (ids default to `report.file`).
 
     `publications`, one per report (or None), feed the PUB rules; without them those
     rules do not apply. A report that was never found is passed as an empty
     `CanonicalReport` (format and year None) with its `Publication`.
+    `previous` maps a report id to the same agency's report of year-1 (cross-year
+    rules; without one they are skipped, `CheckResult.skipped`, reason from
+    `no_previous` or the default); `agencies`, one per report (or None), give the
+    registry's level and kind (T2-RULES-AUTH; else inferred from the name); `config`
+    switches rules off, overrides severities and thresholds (default: RULES.md).
     """
     if not reports:
-        return []
-    return (checker or Checker()).check(reports, report_ids, publications)
+        return CheckResult()
+    if report_ids is None:
+        report_ids = [report.file for report in reports]
+    if checker is None or (config is not None and checker.config is not config):
+        checker = Checker(config=config)
+    years = {rid: r.year for rid, r in zip(report_ids, reports, strict=True)}
+    contexts = contexts_for(report_ids, previous, agencies, checker.config, no_previous, years)
+    return checker.check(reports, report_ids, publications, contexts)

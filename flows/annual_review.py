@@ -36,8 +36,8 @@ def parse_batch_task(items, year):
 
 
 @task(name="check-batch")
-def check_task(outcomes):
-    return stages.check_outcomes(outcomes)
+def check_task(outcomes, database_url=None, agencies=(), config=None):
+    return stages.check_outcomes(outcomes, database_url, agencies, config)
 
 
 @task(name="persist")
@@ -60,15 +60,18 @@ def annual_review(
     out_dir: str | None = None,
     database_url: str | None = None,
     batch_size: int = 200,
+    config: str | None = None,
 ) -> ReviewSummary:
-    """Review one year: registry and source default to the bundled sample province."""
+    """Review one year: registry and source default to the bundled sample province.
+
+    `config`: the province configuration YAML (`expectations.config`), if any."""
     settings = build_settings(year, registry, source, out_dir, os.environ, batch_size)
     if database_url:
         settings = replace(settings, database_url=database_url)
-    return review(settings)
+    return review(settings, config)
 
 
-def run_review(settings: Settings) -> ReviewSummary:
+def run_review(settings: Settings, config: str | None = None) -> ReviewSummary:
     """Run the flow for a settings object built at an entry point."""
     return annual_review(
         settings.year,
@@ -77,10 +80,11 @@ def run_review(settings: Settings) -> ReviewSummary:
         str(settings.out_dir),
         settings.database_url,
         settings.batch_size,
+        config,
     )
 
 
-def review(settings: Settings) -> ReviewSummary:
+def review(settings: Settings, config: str | None = None) -> ReviewSummary:
     """The flow's body, for a settings object built at the entry point."""
     log = get_run_logger()
     agencies = load_registry(settings.registry)
@@ -101,7 +105,7 @@ def review(settings: Settings) -> ReviewSummary:
     for fut in futures:
         outcomes += fut.result()
         log.info("解析进度：%d/%d 个机构", len(outcomes), len(items))
-    findings = check_task(outcomes)
+    findings = check_task(outcomes, settings.database_url, agencies, config)
     log.info("规则检查完成：%d 条发现", sum(len(v) for v in findings.values()))
     params = {"registry": str(settings.registry), "source": str(settings.source)}
     run_id, totals = persist_task(

@@ -61,7 +61,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
         else:
             parsed.append(report)
-    findings = check_reports(parsed, [r.file for r in parsed]) if parsed else []
+    from expectations.config import ConfigError, load_config
+    from expectations.history import batch_previous
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    ids = [r.file for r in parsed]  # the same agency's year-1 report, if among the files
+    findings = (
+        check_reports(parsed, ids, previous=batch_previous(parsed, ids), config=config)
+        if parsed
+        else []
+    )
     for f in findings:
         if args.json:
             print(json.dumps({"file": f.report_id, **f.to_json()}, ensure_ascii=False))
@@ -89,6 +102,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not settings.source.is_dir():
         print(f"错误：找不到报告文件夹 {settings.source}", file=sys.stderr)
         return 2
+    from expectations.config import ConfigError, load_config
+
+    try:
+        load_config(args.config)  # refuse a bad configuration before the flow starts
+    except ConfigError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     _prefect_environment()
     print(
@@ -101,7 +121,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from flows.annual_review import run_review
 
     try:
-        summary = run_review(settings)
+        summary = run_review(settings, args.config)
     except RegistryError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -131,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
     c = sub.add_parser("check", help="解析并按法定规则检查报告，输出发现的问题")
     c.add_argument("--json", action="store_true", help="每行输出一条 JSON（JSON Lines）")
+    c.add_argument("--config", help="省级配置 YAML（本地期限、严重程度、阈值、停用规则）")
     c.add_argument("files", nargs="+")
     c.set_defaults(func=cmd_check)
     r = sub.add_parser("review", help="对一个省份某年度的全部报告进行审核（Prefect 流程）")
@@ -139,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--source", help="报告文件夹（默认：内置示例省份）")
     r.add_argument("--out", help="输出文件夹（默认：out）")
     r.add_argument("--batch-size", type=int, default=200, help="每个任务处理的机构数")
+    r.add_argument("--config", help="省级配置 YAML（本地期限、严重程度、阈值、停用规则）")
     r.set_defaults(func=cmd_review)
     cli_collect.register(sub)
     cli_ledger.register(sub)

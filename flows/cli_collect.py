@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from ingest.collect.collector import STATUS_TEXT
 
 
 def _deadlines(path: str | None) -> dict[str, str]:
-    """A YAML mapping `{agency_id | level/kind | level | kind: MM-DD}` (local notices)."""
-    if not path:
-        return {}
-    import yaml
+    """Local deadlines `{agency_id | level/kind | level | kind: MM-DD}` (local notices):
+    a bare mapping file, or a province configuration's `deadlines` (expectations.config)."""
+    from expectations.config import load_deadlines
 
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"本地发布期限文件 {path} 应为「机构或类别: MM-DD」的映射")
-    return {str(k): str(v) for k, v in data.items()}
+    return load_deadlines(path or None)
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -71,6 +66,10 @@ def register(subparsers) -> None:
     p.add_argument("--year", type=int, required=True, help="报告年度，例如 2023")
     p.add_argument("--registry", help="机构名录 CSV 或 YAML（默认：内置示例省份）")
     p.add_argument("--out", help="输出文件夹（默认：out；原始文件存于 out/archive）")
-    p.add_argument("--deadlines", help="本地发布期限 YAML（机构编号/级别/类别: MM-DD）")
+    p.add_argument(
+        "--deadlines",
+        "--config",
+        help="本地发布期限 YAML（机构编号/级别/类别: MM-DD），或含 deadlines 的省级配置",
+    )
     p.add_argument("--per-host", type=int, help="每个网站同时请求数上限（默认 4）")
     p.set_defaults(func=cmd_collect)

@@ -103,8 +103,8 @@ def parse_task(items, year):
 
 
 @task(name="recheck-check")
-def check_task(outcomes):
-    return stages.check_outcomes(outcomes)
+def check_task(outcomes, database_url=None, agencies=()):
+    return stages.check_outcomes(outcomes, database_url, agencies)
 
 
 @task(name="recheck-persist")
@@ -178,7 +178,7 @@ def run_recheck(settings: Settings, source: DocumentSource) -> RecheckSummary:
         outcomes = parse_task(
             [(a.agency_id, changed[a.agency_id]) for a in rechecked], settings.year
         )
-        findings = check_task(outcomes)
+        findings = check_task(outcomes, settings.database_url, rechecked)
         params = {"kind": "recheck", "source": str(settings.source)}
         run_id, _ = persist_task(
             settings.database_url, settings.year, rechecked, outcomes, findings, params

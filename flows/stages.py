@@ -34,24 +34,70 @@ def parse_batch(items: Sequence[tuple], year: int) -> list[ParseOutcome]:
     return outcomes
 
 
-def check_outcomes(outcomes: Sequence[ParseOutcome]) -> dict[str, list[Finding]]:
-    """All parsed reports validated in one batch; findings grouped by agency id."""
-    from expectations.validate import check_reports
+def check_outcomes(
+    outcomes: Sequence[ParseOutcome],
+    database_url: str | None = None,
+    agencies: Sequence[Agency] = (),
+    config_path: str | None = None,
+) -> dict[str, list[Finding]]:
+    """All parsed reports validated in one batch; findings grouped by agency id.
+
+    Each agency's list is a `CheckResult`: its `skipped` holds the rules not checked and
+    why. With `database_url`, cross-year rules compare with the agency's stored report
+    of year-1 (by agency id, else through the registry aliases of `agencies`, which also
+    give T2-RULES-AUTH the level and kind); `config_path` is the province configuration.
+    """
+    from expectations.config import load_config
+    from expectations.history import AgencyInfo
+    from expectations.validate import CheckResult, check_reports
     from models.canonical import CanonicalReport
 
     # A report never found is checked as an empty report with its publication (PUB-MISSING).
     parsed = [o for o in outcomes if o.report is not None or o.publication is not None]
-    found: dict[str, list[Finding]] = {o.agency_id: [] for o in outcomes}
+    found: dict[str, list[Finding]] = {o.agency_id: CheckResult() for o in outcomes}
     if not parsed:
         return found
+    registry = {a.agency_id: a for a in agencies}
+    ids = [o.agency_id for o in parsed]
+    years = {o.agency_id: o.report.year for o in parsed if o.report and o.report.year}
+    previous = _previous_reports(database_url, years, registry) if database_url else {}
     findings = check_reports(
         [o.report or CanonicalReport(file=o.agency_id) for o in parsed],
-        [o.agency_id for o in parsed],
+        ids,
         publications=[o.publication for o in parsed],
+        previous=previous,
+        agencies=[
+            AgencyInfo(a.name, a.level, a.kind) if (a := registry.get(i)) else None for i in ids
+        ],
+        config=load_config(config_path),
     )
     for f in findings:
         found[f.report_id].append(f)
+    for skip in findings.skipped:
+        found[skip.report_id].skipped.append(skip)
     return found
+
+
+def _previous_reports(database_url: str, years: dict[str, int], registry: dict[str, Agency]):
+    """Each agency's stored report of its report year − 1 (agency id, then aliases)."""
+    from models import store
+    from models.db import Database
+
+    db = Database.connect(database_url)
+    try:
+        db.create_schema()
+        found = {}
+        with db.sessions.begin() as session:
+            for year in sorted(set(years.values())):
+                wanted = {
+                    aid: registry[aid].aliases if aid in registry else ()
+                    for aid, y in years.items()
+                    if y == year
+                }
+                found.update(store.previous_reports(session, wanted, year - 1))
+        return found
+    finally:
+        db.dispose()
 
 
 def persist(
@@ -134,18 +180,22 @@ def render(
     findings: dict[str, list[Finding]],
     database_url: str | None = None,
 ) -> list[Path]:
-    """Write the province index and one audit summary per agency.
+    """Write the province index, one audit summary per agency and the rule reference
+    (`rules.html`, which every finding links to).
 
     With `database_url`, each page lists the agency's findings from the ledger (every
     status, with 发现/通知/整改 dates) instead of this run's `findings`.
     """
-    from expectations.registry import get_rule
+    from expectations.registry import all_rules, get_rule
     from reports import (
         AgencyRow,
         AgencySummaryContext,
         FindingView,
         ProvinceIndexContext,
+        RuleEntry,
+        RulesContext,
         SourceDocument,
+        write_rules,
         write_site,
     )
 
@@ -197,4 +247,19 @@ def render(
         generated_at=now,
         rows=[AgencyRow.for_agency(c) for c in contexts],
     )
-    return write_site(out_dir, index, contexts)
+    rules = [
+        RuleEntry(
+            id=r.id,
+            title=r.title_zh,
+            severity=r.severity,
+            formula=r.formula_zh,
+            basis=r.basis,
+            other_severities=tuple(
+                sorted({c.severity for c in r.checks() if c.severity not in (None, r.severity)})
+            ),
+        )
+        for r in all_rules()
+    ]
+    paths = write_site(out_dir, index, contexts)
+    paths.append(write_rules(out_dir, RulesContext(year, str(run_id), now, rules)))
+    return paths

@@ -70,6 +70,7 @@ def parse_text(
     report.sections_present = [s for s in ("一", "二", "三", "四", "五", "六") if s in headings]
     report.section_order_ok = in_order(headings)
     report.sections = section_texts(text, headings)
+    report.preamble = text[: min((h.start for h in headings.values()), default=0)]
 
     t3_start = headings["三"].end if "三" in headings else 0
     t3_end = (

@@ -111,6 +111,7 @@ class CanonicalReport:
     labels: dict[str, str] = field(default_factory=dict)  # "t3.三.三.2" -> printed label
     missing_rows: list[str] = field(default_factory=list)  # "t3.三.六.1", "t2.规章"
     title: str | None = None
+    preamble: str = ""  # text before the first part heading (统计期限…)
 
     def to_json(self) -> dict:
         """The DESIGN.md canonical shape (what `nianbao parse --json` prints)."""

@@ -20,8 +20,13 @@ class Finding:
     expected: str = ""  # what the value should be
     evidence: str = ""  # source text quoted from the document
     cells: tuple[str, ...] = field(default_factory=tuple)  # cell keys involved, "t3.三.七.0"
+    # One cause, one finding (RULES.md §8): a consequence names its primary finding and
+    # the suspect cell; the primary lists its consequences ("T3-BALANCE 表三 列 自然人").
+    caused_by: str = ""
+    related: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["cells"] = list(self.cells)
+        data["related"] = list(self.related)
         return data

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -372,3 +372,26 @@ def outcome_counts(session: Session, run_id: int) -> dict[str, int]:
         .group_by(AgencyOutcome.status)
     )
     return {status: count for status, count in rows}
+
+
+def previous_reports(
+    session: Session, aliases: Mapping[str, Sequence[str]], year: int
+) -> dict[str, CanonicalReport]:
+    """Each agency's parsed report of `year` (the review's year-1), by stable agency id,
+    else through the agency's former names (`aliases`: agency id -> names): a renamed
+    agency's report stored under its former id. Agencies without one are left out."""
+    found: dict[str, CanonicalReport] = {}
+    for agency_id, names in aliases.items():
+        candidates = [agency_id]
+        if names:
+            candidates += list(
+                session.scalars(
+                    select(Agency.id).where(Agency.name.in_(list(names)), Agency.id != agency_id)
+                )
+            )
+        for candidate in candidates:
+            row = latest_report(session, candidate, year)
+            if row is not None and row.status == "parsed" and row.canonical:
+                found[agency_id] = CanonicalReport.from_dict(row.canonical)
+                break
+    return found

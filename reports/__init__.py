@@ -9,15 +9,19 @@ from .contexts import (
     OpenAgency,
     ProgressContext,
     ProvinceIndexContext,
+    RuleEntry,
+    RulesContext,
     SourceDocument,
     TrendPoint,
 )
-from .names import page_name
+from .names import page_name, rule_href
 from .render import (
     render_agency_summary,
     render_progress,
     render_province_index,
+    render_rules,
     write_progress,
+    write_rules,
     write_site,
 )
 
@@ -30,12 +34,17 @@ __all__ = [
     "OpenAgency",
     "ProgressContext",
     "ProvinceIndexContext",
+    "RuleEntry",
+    "RulesContext",
     "SourceDocument",
     "TrendPoint",
     "page_name",
     "render_agency_summary",
     "render_progress",
     "render_province_index",
+    "render_rules",
+    "rule_href",
     "write_progress",
+    "write_rules",
     "write_site",
 ]

@@ -4,6 +4,8 @@
 - `ProvinceIndexContext` -> province_index.html (the province's overview).
 - `ProgressContext` -> progress.html (整改进展: counts by region and rule, fix rate
   over time, agencies still open); also the body of the supervisors' digest email.
+- `RulesContext` -> rules.html (规则说明: every registry rule, one anchor per id, the
+  target of each finding's rule link).
 
 Every field is shown by its template (tests/reports/test_fields.py). Rule titles and
 legal bases come from the caller as plain strings (the rule registry lives elsewhere).
@@ -18,7 +20,7 @@ from models.canonical import CanonicalReport
 from models.finding import Finding
 
 from .labels import FORMAT_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, STATUS_LABELS
-from .names import page_name
+from .names import page_name, rule_href
 from .tables import ReportTables, cell_marks, report_tables
 
 PARSED = "parsed"  # the outcome status of a document read into a CanonicalReport
@@ -68,6 +70,11 @@ class FindingView:
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS.get(self.severity, self.severity)
+
+    @property
+    def rule_href(self) -> str:
+        """The rule's entry on the rule reference page (rules.html#T3-BALANCE)."""
+        return rule_href(self.rule)
 
     @property
     def status_label(self) -> str:
@@ -307,3 +314,37 @@ class ProgressContext:
             "waived": waived,
             "percent": round(100 * (fixed + waived) / found) if found else 0,
         }
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One registry rule on the rule reference page; `id` is also its anchor."""
+
+    id: str  # "T3-BALANCE"
+    title: str  # 名称
+    severity: str  # catalog severity: error | warning | info
+    formula: str  # 公式（文字表述）
+    basis: str  # 法律依据
+    other_severities: tuple[str, ...] = ()  # severities some of its checks give instead
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS.get(self.severity, self.severity)
+
+    @property
+    def other_severity_labels(self) -> list[str]:
+        return [SEVERITY_LABELS.get(s, s) for s in self.other_severities]
+
+
+@dataclass(frozen=True)
+class RulesContext:
+    """The rule reference (规则说明) of one review: every rule, in check order."""
+
+    year: int
+    run_id: str
+    generated_at: datetime
+    rules: list[RuleEntry] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年度政府信息公开工作年度报告审核规则说明"

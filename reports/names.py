@@ -1,4 +1,4 @@
-"""File names of the rendered site: `index.html` and one page per agency id."""
+"""File names of the rendered site: `index.html`, `rules.html` and one page per agency id."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import hashlib
 import re
 
 INDEX = "index.html"
+RULES_PAGE = "rules.html"  # the rule reference beside the index
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-_RESERVED = {"con", "prn", "aux", "nul", "index"} | {
+_RESERVED = {"con", "prn", "aux", "nul", "index", "rules", "progress"} | {
     f"{p}{i}" for p in ("com", "lpt") for i in range(10)
 }
 _MAX_STEM = 80
@@ -21,3 +22,8 @@ def page_name(agency_id: str) -> str:
         digest = hashlib.sha1(agency_id.encode("utf-8")).hexdigest()[:8]
         stem = f"{stem}_{digest}" if stem else digest
     return f"{stem}.html"
+
+
+def rule_href(rule_id: str) -> str:
+    """Link to a rule's entry on the rule reference page: `rules.html#T3-BALANCE`."""
+    return f"{RULES_PAGE}#{rule_id}"

@@ -1,4 +1,4 @@
-"""Render the HTML audit site: one page per agency plus the province index.
+"""Render the HTML audit site: one page per agency, the province index, the rule reference.
 
 Pages stand alone (CSS inlined, no external assets) so they can be emailed.
 The Environment uses StrictUndefined and autoescape: a missing context field raises,
@@ -14,13 +14,14 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .contexts import AgencySummaryContext, ProgressContext, ProvinceIndexContext
-from .names import INDEX, page_name
+from .contexts import AgencySummaryContext, ProgressContext, ProvinceIndexContext, RulesContext
+from .names import INDEX, RULES_PAGE, page_name
 
 AGENCY_TEMPLATE = "agency_summary.html"
 INDEX_TEMPLATE = "province_index.html"
 PROGRESS_TEMPLATE = "progress.html"
 PROGRESS_PAGE = "progress.html"
+RULES_TEMPLATE = "rules.html"
 
 
 @functools.cache
@@ -47,6 +48,18 @@ def render_province_index(ctx: ProvinceIndexContext) -> str:
 
 def render_progress(ctx: ProgressContext) -> str:
     return environment().get_template(PROGRESS_TEMPLATE).render(ctx=ctx)
+
+
+def render_rules(ctx: RulesContext) -> str:
+    return environment().get_template(RULES_TEMPLATE).render(ctx=ctx)
+
+
+def write_rules(out_dir: str | Path, ctx: RulesContext) -> Path:
+    """Write `rules.html` (the rule reference the findings link to) beside the index."""
+    path = Path(out_dir) / RULES_PAGE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_rules(ctx), encoding="utf-8")
+    return path
 
 
 def write_progress(out_dir: str | Path, ctx: ProgressContext) -> Path:

@@ -26,6 +26,9 @@ from models.tables import Delivery, FindingEvent
 from reports.mail import MailSettings, SmtpSettings, mail_settings_from_env
 
 YEAR = 2023
+# 洪泽区 2023 (corpus 002): T4-TOTAL ×2 (errors), FMT-TABLES, SEC1-GOV-EVAL, SEC5-RECTIFY
+# (warnings), FMT-LABEL (info) — all open after the review.
+OPEN = 6
 REGISTRY = """agency_id,name,region,level,kind,parent_id,supervisor_emails,aliases,contact_emails
 ha-hongze,淮安市洪泽区人民政府,淮安市洪泽区,county,government,,sup@huaian.example.cn;gkb@js.example.cn,,gk@hongze.example.cn
 pt-jtj,平潭综合实验区交通与建设局,平潭综合实验区,city,department,,gkb@js.example.cn,,
@@ -122,7 +125,7 @@ def test_digest_and_agency_mail_through_smtp(workspace, smtp, tmp_path):
     assert sorted(by_rcpt) == ["gk@hongze.example.cn", "gkb@js.example.cn", "sup@huaian.example.cn"]
 
     digest = by_rcpt["gkb@js.example.cn"]
-    assert digest["Subject"] == "【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 3 项"
+    assert digest["Subject"] == f"【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 {OPEN} 项"
     assert digest["From"].addresses[0].display_name == "江苏省政务公开办"
     html = digest.get_body(("html",)).get_content()
     text = digest.get_body(("plain",)).get_content()
@@ -143,7 +146,8 @@ def test_digest_and_agency_mail_through_smtp(workspace, smtp, tmp_path):
     db = Database.connect(url)
     with db.sessions() as s:
         kinds = [e.kind for e in s.scalars(select(FindingEvent))]
-    assert kinds.count("notified") == 3 * 3  # 3 open findings × (2 digests + 1 agency mail)
+    # each open finding × (2 digests + 1 agency mail)
+    assert kinds.count("notified") == OPEN * 3
 
     # a second run sends nothing new
     again = deliver(url, pages, YEAR, "江苏示例", run_id, _mail(port, tmp_path))
@@ -186,5 +190,5 @@ def test_without_smtp_messages_go_to_the_outbox(workspace, tmp_path):
     files = sorted(mail.outbox.glob("*.eml"))
     assert result.sent == 3 and len(files) == 3
     subjects = {email.message_from_bytes(f.read_bytes(), policy=default)["Subject"] for f in files}
-    assert "【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 3 项" in subjects
+    assert f"【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 {OPEN} 项" in subjects
     assert deliver(url, pages, YEAR, "江苏示例", run_id, mail).sent == 0

@@ -13,13 +13,18 @@ def test_public_surface():
         "PARSED",
         "ProgressContext",
         "ProvinceIndexContext",
+        "RuleEntry",
+        "RulesContext",
         "SourceDocument",
         "TrendPoint",
         "page_name",
         "render_agency_summary",
         "render_progress",
         "render_province_index",
+        "render_rules",
+        "rule_href",
         "write_progress",
+        "write_rules",
         "write_site",
     ]
     for name in reports.__all__:

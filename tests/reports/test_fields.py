@@ -16,8 +16,18 @@ from datetime import datetime
 import pytest
 
 from models.canonical import CanonicalReport
-from reports.contexts import AgencySummaryContext, ProgressContext, ProvinceIndexContext
-from reports.render import render_agency_summary, render_progress, render_province_index
+from reports.contexts import (
+    AgencySummaryContext,
+    ProgressContext,
+    ProvinceIndexContext,
+    RulesContext,
+)
+from reports.render import (
+    render_agency_summary,
+    render_progress,
+    render_province_index,
+    render_rules,
+)
 
 # field -> why the sentinel check does not apply
 EXEMPT = {
@@ -74,6 +84,7 @@ def _build(cls, **fixed):
         (AgencySummaryContext, render_agency_summary, "report"),
         (ProvinceIndexContext, render_province_index, None),
         (ProgressContext, render_progress, None),
+        (RulesContext, render_rules, None),
     ],
 )
 def test_every_field_is_rendered(cls, render, fixed, hongze_2023: CanonicalReport):

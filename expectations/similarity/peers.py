@@ -1,0 +1,79 @@
+"""Most similar report of the same year by another agency, without all-pairs comparison.
+
+Contract of `best_peers(items, threshold)`:
+- `items` are (year, agency, masked text) per report; a report with no year or a text
+  shorter than `MIN_CHARS` is not compared;
+- identical texts are grouped first (score 1.0 with no shingling), so a batch of many
+  copies costs one signature per distinct text;
+- per year, distinct texts go into an `LSHIndex`; a text's candidates are ranked by their
+  signature estimate and the best `VERIFY` are scored by exact Jaccard;
+- a peer is a report whose agency is not the same (`history.same_agency`);
+- returns {item index: (peer index, exact score)} for scores ≥ `threshold`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from .minhash import LSHIndex, estimate, jaccard, shingles, signature
+
+MIN_CHARS = 200
+VERIFY = 3
+
+
+def best_peers(
+    items: Sequence[tuple[int | None, str | None, str]],
+    threshold: float,
+    same_agency: Callable[[str | None, str | None], bool],
+) -> dict[int, tuple[int, float]]:
+    """For each item, its most similar other-agency item of the same year (see contract)."""
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, (year, _, text) in enumerate(items):
+        if year is not None and len(text) >= MIN_CHARS:
+            groups[(year, text)].append(i)
+    distinct = list(groups)
+    hashes = [shingles(text) for _, text in distinct]
+    sigs = [signature(h) for h in hashes]
+    indexes: dict[int, LSHIndex] = defaultdict(LSHIndex)
+    for d, (year, _) in enumerate(distinct):
+        indexes[year].add(d, sigs[d])
+
+    def other(i: int, members: list[int]) -> int | None:
+        agency = items[i][1]
+        return next((j for j in members if j != i and not same_agency(agency, items[j][1])), None)
+
+    out: dict[int, tuple[int, float]] = {}
+    for d, key in enumerate(distinct):
+        members = groups[key]
+        ranked = sorted(
+            (c for c in indexes[key[0]].candidates(sigs[d]) if c != d),
+            key=lambda c: -estimate(sigs[d], sigs[c]),
+        )
+        scores: dict[int, float] = {}
+        for i in members:
+            if (j := other(i, members)) is not None:
+                out[i] = (j, 1.0)
+                continue
+            best: tuple[int, float] | None = None
+            verified = 0
+            for c in ranked:
+                if verified == VERIFY:
+                    break
+                if (j := other(i, groups[distinct[c]])) is None:
+                    continue
+                verified += 1
+                if c not in scores:
+                    scores[c] = jaccard(hashes[d], hashes[c])
+                if scores[c] >= threshold and (best is None or scores[c] > best[1]):
+                    best = (j, scores[c])
+            if best is not None:
+                out[i] = best
+    return out
+
+
+def pair_score(a: str, b: str) -> float:
+    """Exact Jaccard of two masked texts' shingle sets (1.0 when equal)."""
+    if a == b:
+        return 1.0 if a else 0.0
+    return jaccard(shingles(a), shingles(b))
