@@ -145,17 +145,7 @@ def record_collection(
     try:
         db.create_schema()
         with db.sessions.begin() as session:
-            for a in agencies:
-                store.upsert_agency(
-                    session,
-                    a.agency_id,
-                    a.name,
-                    region=a.region,
-                    level=a.level,
-                    kind=a.kind,
-                    parent_id=a.parent_id,
-                    emails=a.supervisor_emails,
-                )
+            store.upsert_registry(session, agencies)
             for a in agencies:
                 result = by_id[a.agency_id]
                 report_doc = None

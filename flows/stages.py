@@ -116,18 +116,7 @@ def persist(
     try:
         db.create_schema()
         with db.sessions.begin() as session:
-            for a in agencies:
-                store.upsert_agency(
-                    session,
-                    a.agency_id,
-                    a.name,
-                    region=a.region,
-                    level=a.level,
-                    kind=a.kind,
-                    parent_id=a.parent_id,
-                    emails=a.supervisor_emails,
-                    contact_emails=a.contact_emails,
-                )
+            store.upsert_registry(session, agencies)
             run = store.start_run(session, year, params)
             counts = {"opened": 0, "confirmed": 0, "fixed": 0, "reopened": 0}
             for o in outcomes:

@@ -102,6 +102,22 @@ def upsert_agency(
     return agency
 
 
+def upsert_registry(session: Session, agencies: Iterable[Any]) -> None:
+    """Every registry agency (`ingest.registry.Agency`-like objects), upserted."""
+    for a in agencies:
+        upsert_agency(
+            session,
+            a.agency_id,
+            a.name,
+            region=a.region,
+            level=a.level,
+            kind=a.kind,
+            parent_id=a.parent_id,
+            emails=a.supervisor_emails,
+            contact_emails=getattr(a, "contact_emails", ()),
+        )
+
+
 def _file_name(location: str) -> str:
     return (PurePosixPath(unquote(urlsplit(location).path)).name or location)[:255]
 
