@@ -48,15 +48,18 @@ class Page:
     published: str | None
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_BLANKS = frozenset(("", "-", "/", "—", "–", "无"))
+
+
 def _cell_text(td) -> str:
     return " ".join("".join(td.itertext()).split())
 
 
 def _row_text(tr) -> str:
-    cells = [_cell_text(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
-    has_number = any(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in cells)
-    if has_number:
-        cells = [c if c not in ("", "-", "/", "—", "–", "无") else BLANK for c in cells]
+    cells = [_cell_text(td) for td in tr.iterchildren("td", "th")]
+    if any(_NUMBER.fullmatch(c) for c in cells):
+        cells = [BLANK if c in _BLANKS else c for c in cells]
     return "\t".join(c for c in cells if c)
 
 

@@ -54,6 +54,15 @@ def enumerate_splits(
     `accept(group_index, cells)` prunes a group as soon as it is complete.
     """
     total = sum(groups)
+    if len(toks) == total:  # one token per cell (spaced or tabular text): nothing to split
+        if not all(_whole_cell(t) for t in toks):
+            return []
+        cells, start = list(toks), 0
+        for g, size in enumerate(groups):
+            if accept is not None and not accept(g, cells[start : start + size]):
+                return []
+            start += size
+        return [cells]
     bounds = []
     acc = 0
     for size in groups:
@@ -95,6 +104,14 @@ def enumerate_splits(
 
     walk(0, "", [])
     return out
+
+
+def _whole_cell(tok: str) -> bool:
+    """A token that is exactly one cell: blank, decimal, 0, or digits without a leading 0."""
+    if tok == BLANK or "." in tok:
+        return True
+    digits = tok.lstrip("-")
+    return digits == "0" or (not digits.startswith("0") and len(digits) <= MAX_CELL_DIGITS)
 
 
 def _weight(tok: str) -> int:
