@@ -38,7 +38,17 @@ def default_params() -> Mapping[str, Mapping[str, float]]:
     """Thresholds per rule: each rule declares its RULES.md defaults (`Rule.params`)."""
     from .registry import all_rules
 
-    return MappingProxyType({r.id: dict(r.params) for r in all_rules() if r.params})
+    rules = all_rules()
+    key = tuple(map(id, rules))  # the registry rarely changes: build the mapping once
+    if _DEFAULTS.get("key") != key:
+        _DEFAULTS["key"] = key
+        _DEFAULTS["value"] = MappingProxyType(
+            {r.id: MappingProxyType(dict(r.params)) for r in rules if r.params}
+        )
+    return _DEFAULTS["value"]
+
+
+_DEFAULTS: dict = {}
 
 
 SECTIONS = ("deadlines", "severity", "params", "disabled")

@@ -62,6 +62,11 @@ def is_number(value: object) -> bool:
 
 
 def _number(value: object) -> float:
+    kind = type(value)
+    if kind is int:  # the common cases first: this runs for every cell of every report
+        return float(value)
+    if kind is float:
+        return value if math.isfinite(value) else NAN
     return float(value) if is_number(value) else NAN
 
 
@@ -123,36 +128,50 @@ def table_gaps(report: CanonicalReport) -> dict[str, list[tuple[str, str]]]:
     return gaps
 
 
-def _cell_values(report: CanonicalReport) -> tuple[dict[str, float], int]:
-    """Frame values of the cells of one report, and the count of non-numeric cells."""
-    values: dict[str, float] = {}
-    raw: list[tuple[str, object]] = []
+# Positions of each table row's cells among `CELLS`, computed once (`_cell_values` runs
+# per report).
+_POSITION = {column: n for n, column in enumerate(CELLS)}
+_T2_POSITIONS = {
+    row: tuple(_POSITION[t2_column(row, i)] for i in range(3))
+    if cols
+    else (_POSITION[t2_column(row)],)
+    for row, cols in T2_2021.items()
+}
+_T3_POSITIONS = {
+    row: tuple(_POSITION[t3_column(row, i)] for i in range(len(T3_COLUMNS))) for row in T3_ROWS
+}
+_T4_POSITIONS = tuple(_POSITION[t4_column(i)] for i in range(15))
+
+
+def _cell_values(report: CanonicalReport) -> tuple[list[float], int]:
+    """Frame values of the cells of one report, in `CELLS` order (NaN where the report
+    has no such cell), and the count of non-numeric cells."""
+    raw: list[tuple[tuple[int, ...], list]] = []  # (positions, values) per row
     if report.t2 is not None and report.format == "2021":
-        for row, cols in T2_2021.items():
+        for row, positions in _T2_POSITIONS.items():
             value = report.t2.get(row)
-            if cols:
-                cells = list(value) if isinstance(value, list | tuple) else []
-                cells += [None] * (3 - len(cells))
-                raw += [(t2_column(row, i), cells[i]) for i in range(3)]
+            if len(positions) == 1:
+                raw.append((positions, [value]))
             else:
-                raw.append((t2_column(row), value))
+                raw.append((positions, list(value) if isinstance(value, list | tuple) else []))
     if report.t3 is not None:
         t3 = report.t3
-        for row in T3_ROWS:
+        for row, positions in _T3_POSITIONS.items():
             value = t3.get(row)
-            cells = list(value) if isinstance(value, list | tuple) else []
-            cells += [None] * (len(T3_COLUMNS) - len(cells))
-            raw += [(t3_column(row, i), cells[i]) for i in range(len(T3_COLUMNS))]
+            raw.append((positions, list(value) if isinstance(value, list | tuple) else []))
         for used, unused in (T3_SIX_VARIANTS, T3_SIX_VARIANTS[::-1]):
             if any(r in t3 for r in used) and not any(r in t3 for r in unused):
-                raw += [(t3_column(r, i), 0) for r in unused for i in range(len(T3_COLUMNS))]
+                raw += [(_T3_POSITIONS[r], [0] * len(T3_COLUMNS)) for r in unused]
     if report.t4 is not None:
-        cells = list(report.t4[:15]) + [None] * (15 - len(report.t4[:15]))
-        raw += [(t4_column(i), cells[i]) for i in range(15)]
+        raw.append((_T4_POSITIONS, list(report.t4[:15])))
+    values = [NAN] * len(_POSITION)
     nonnumeric = 0
-    for column, value in raw:
-        values[column] = _number(value)
-        nonnumeric += value is not None and not is_number(value)
+    for positions, cells in raw:
+        for position, value in zip(
+            positions, cells + [None] * (len(positions) - len(cells)), strict=False
+        ):
+            values[position] = number = _number(value)
+            nonnumeric += value is not None and number != number  # NaN: not a number
     return values, nonnumeric
 
 
@@ -220,6 +239,7 @@ def build_frame(
     contexts: Sequence[ReportContext] | None = None,
 ) -> pd.DataFrame:
     """One row per report (see the module contract); returns a pandas DataFrame."""
+    import numpy as np
     import pandas as pd
 
     publications = publications or [None] * len(reports)
@@ -243,8 +263,9 @@ def build_frame(
         data[f"{table}_gaps"] = [len(g[table]) for g in all_gaps]
     cells = [_cell_values(r) for r in reports]
     data["cells_nonnumeric"] = [n for _, n in cells]
-    for column in CELLS:
-        data[column] = [v.get(column, NAN) for v, _ in cells]
+    matrix = np.array([v for v, _ in cells], dtype=float).reshape(len(reports), len(CELLS))
+    for n, column in enumerate(CELLS):
+        data[column] = matrix[:, n]
     pubs = [publication_features(p) for p in publications]
     for column in PUBLICATION_COLUMNS:
         data[column] = [p[column] for p in pubs]

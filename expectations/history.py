@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from models.canonical import CanonicalReport
 
@@ -61,6 +62,7 @@ class Skip:
         return {"report_id": self.report_id, "rule": self.rule, "reason": self.reason}
 
 
+@lru_cache(maxsize=65536)
 def agency_key(name: str | None) -> str:
     """A name compared across years: NFKC, no whitespace, brackets and their content dropped."""
     text = unicodedata.normalize("NFKC", name or "")
@@ -70,7 +72,11 @@ def agency_key(name: str | None) -> str:
 
 def same_agency(a: str | None, b: str | None) -> bool:
     """Equal normalised names, or one ends with the other (淮安市洪泽区人民政府 / 洪泽区人民政府)."""
-    ka, kb = agency_key(a), agency_key(b)
+    return same_key(agency_key(a), agency_key(b))
+
+
+def same_key(ka: str, kb: str) -> bool:
+    """`same_agency` on names already reduced by `agency_key`."""
     if not ka or not kb:
         return False
     short, long = sorted((ka, kb), key=len)
@@ -81,12 +87,16 @@ def batch_previous(
     reports: Sequence[CanonicalReport], report_ids: Sequence[str]
 ) -> dict[str, CanonicalReport]:
     """For each report id, the same agency's year-1 report in the batch (first one found)."""
+    by_year: dict[int, list[CanonicalReport]] = {}
+    for report in reports:
+        if report.year is not None:
+            by_year.setdefault(report.year, []).append(report)
     previous: dict[str, CanonicalReport] = {}
     for rid, report in zip(report_ids, reports, strict=True):
         if report.year is None or not report.agency:
             continue
-        for other in reports:
-            if other.year == report.year - 1 and same_agency(other.agency, report.agency):
+        for other in by_year.get(report.year - 1, ()):
+            if same_agency(other.agency, report.agency):
                 previous[rid] = other
                 break
     return previous

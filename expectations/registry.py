@@ -8,6 +8,8 @@ part contents (SEC*), similarity (SIM-*), then publication (PUB-*).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .errors import RuleDefinitionError
 from .rule import Check, Failure, Rule
 from .rules import (
@@ -42,8 +44,8 @@ RULE_MODULES = (
 def all_rules() -> tuple[Rule, ...]:
     """Every registered rule, in check order."""
     rules = tuple(rule for module in RULE_MODULES for rule in module.RULES)
-    ids = [rule.id for rule in rules]
-    if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+    counts = Counter(rule.id for rule in rules)
+    if duplicates := sorted(i for i, n in counts.items() if n > 1):
         raise RuleDefinitionError(f"duplicate rule ids: {', '.join(duplicates)}")
     return rules
 

@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from models.canonical import CanonicalReport
 from models.finding import Finding
@@ -93,13 +94,18 @@ def label_deviations(report: CanonicalReport) -> list[tuple[str, str, str]]:
         if key not in report.labels:
             continue
         printed = printed_label(report, key)
-        p, o = normalise_label(printed), normalise_label(official)
-        for fragment in _HEADER_FRAGMENTS:  # a row-span header wrapped into the label
-            if fragment not in o:
-                p = p.replace(fragment, "")
-        if p[: len(o)] != o[: len(p)] and o not in p:
+        if _deviates(printed, official):
             out.append((key, printed.strip(), official))
     return out
+
+
+@lru_cache(maxsize=16384)  # labels repeat across a province's reports
+def _deviates(printed: str, official: str) -> bool:
+    p, o = normalise_label(printed), normalise_label(official)
+    for fragment in _HEADER_FRAGMENTS:  # a row-span header wrapped into the label
+        if fragment not in o:
+            p = p.replace(fragment, "")
+    return p[: len(o)] != o[: len(p)] and o not in p
 
 
 _PERIOD = re.compile(r"统计期限[^。]*?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]*?12\s*月\s*31\s*日")

@@ -57,8 +57,9 @@ def fee_unit_suspect(report: CanonicalReport, max_wanyuan: float) -> float:
         return NAN
     if fee > max_wanyuan:
         return 1.0
-    for match in _YUAN.finditer(_text(report)):
-        context = _text(report)[max(0, match.start() - 30) : match.start()]
+    text = _text(report)
+    for match in _fee_amounts(text):
+        context = text[max(0, match.start() - 30) : match.start()]
         if "收费" not in context or "信息处理费" in context:
             continue
         amount = float(match.group(1))
@@ -67,6 +68,17 @@ def fee_unit_suspect(report: CanonicalReport, max_wanyuan: float) -> float:
         if not match.group(2) and fee >= 1 and abs(amount - fee) < 0.005:
             return 1.0
     return 0.0
+
+
+def _fee_amounts(text: str):
+    """The _YUAN matches that start within 32 characters after a 收费 (the only ones
+    `fee_unit_suspect` looks at), without scanning the whole text for amounts."""
+    seen: set[int] = set()
+    for fee in re.finditer("收费", text):
+        for match in _YUAN.finditer(text, fee.start() + 2, fee.start() + 64):
+            if match.start() <= fee.start() + 32 and match.start() not in seen:
+                seen.add(match.start())
+                yield match
 
 
 def _fee_row(report: CanonicalReport) -> float:

@@ -25,7 +25,7 @@ from models.canonical import CanonicalReport
 from models.finding import Finding
 
 from ..config import DEFAULT
-from ..history import ReportContext, same_agency
+from ..history import ReportContext, agency_key, same_key
 from ..rule import Check, Failure, Rule
 from ..similarity.passages import aligned_passages, passages_text
 from ..similarity.peers import MIN_CHARS, best_peers, pair_score
@@ -74,7 +74,7 @@ def features(
             ctx.derived["SIM-PREV-YEAR"] = {"score": score, "passages": _passages(report, prev)}
     threshold = min((_params(c, "SIM-PEER")["warning"] for c in contexts), default=0.85)
     items = [(r.year, r.agency, t) for r, t in zip(reports, texts, strict=True)]
-    matches = best_peers(items, threshold, same_agency)
+    matches = best_peers(items, threshold, agency_key, same_key)
     peer = []
     for i, (report, ctx, text) in enumerate(zip(reports, contexts, texts, strict=True)):
         if report.year is None or len(text) < MIN_CHARS:

@@ -7,7 +7,10 @@ Contract of `best_peers(items, threshold)`:
   copies costs one signature per distinct text;
 - per year, distinct texts go into an `LSHIndex`; a text's candidates are ranked by their
   signature estimate and the best `VERIFY` are scored by exact Jaccard;
-- a peer is a report whose agency is not the same (`history.same_agency`);
+- a peer is a report whose agency is not the same: `key` reduces a name once per report
+  (`history.agency_key`), `same` compares two keys (`history.same_key`); inside a group
+  of identical texts the first member of each distinct key stands for its agency, so
+  many copies by one agency cost one comparison each, not one per pair;
 - returns {item index: (peer index, exact score)} for scores ≥ `threshold`.
 """
 
@@ -25,9 +28,12 @@ VERIFY = 3
 def best_peers(
     items: Sequence[tuple[int | None, str | None, str]],
     threshold: float,
-    same_agency: Callable[[str | None, str | None], bool],
+    key: Callable[[str | None], str],
+    same: Callable[[str, str], bool],
 ) -> dict[int, tuple[int, float]]:
     """For each item, its most similar other-agency item of the same year (see contract)."""
+    # An unnamed report is its own agency (a key no other report has).
+    keys = [key(agency) or f"\0{i}" for i, (_, agency, _) in enumerate(items)]
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, (year, _, text) in enumerate(items):
         if year is not None and len(text) >= MIN_CHARS:
@@ -39,20 +45,26 @@ def best_peers(
     for d, (year, _) in enumerate(distinct):
         indexes[year].add(d, sigs[d])
 
-    def other(i: int, members: list[int]) -> int | None:
-        agency = items[i][1]
-        return next((j for j in members if j != i and not same_agency(agency, items[j][1])), None)
+    firsts: dict[tuple[int, str], dict[str, int]] = {}  # group -> key -> first member
+
+    def other(i: int, group: tuple[int, str]) -> int | None:
+        if group not in firsts:
+            firsts[group] = {}
+            for j in groups[group]:
+                firsts[group].setdefault(keys[j], j)
+        ki = keys[i]
+        return next((j for k, j in firsts[group].items() if not same(ki, k)), None)
 
     out: dict[int, tuple[int, float]] = {}
-    for d, key in enumerate(distinct):
-        members = groups[key]
+    for d, group in enumerate(distinct):
+        members = groups[group]
         ranked = sorted(
-            (c for c in indexes[key[0]].candidates(sigs[d]) if c != d),
+            (c for c in indexes[group[0]].candidates(sigs[d]) if c != d),
             key=lambda c: -estimate(sigs[d], sigs[c]),
         )
         scores: dict[int, float] = {}
         for i in members:
-            if (j := other(i, members)) is not None:
+            if (j := other(i, group)) is not None:
                 out[i] = (j, 1.0)
                 continue
             best: tuple[int, float] | None = None
@@ -60,7 +72,7 @@ def best_peers(
             for c in ranked:
                 if verified == VERIFY:
                     break
-                if (j := other(i, groups[distinct[c]])) is None:
+                if (j := other(i, distinct[c])) is None:
                     continue
                 verified += 1
                 if c not in scores:

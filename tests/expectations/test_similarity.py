@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from expectations.history import ReportContext, same_agency
+from expectations.history import ReportContext, agency_key, same_key
 from expectations.rules import similarity as sim_rules
 from expectations.similarity.minhash import LSHIndex, estimate, jaccard, shingles, signature
 from expectations.similarity.passages import aligned_passages
@@ -80,14 +80,14 @@ def test_best_peers_same_year_other_agency_only():
         (2023, "丙局", t),  # another year: not a peer
         (2024, "丁局", text(8)),
     ]
-    found = best_peers(items, 0.85, same_agency)
+    found = best_peers(items, 0.85, agency_key, same_key)
     assert found[0][0] == 1 and found[1][0] in (0, 2) and 4 not in found and 3 not in found
 
 
 def test_best_peers_scales_without_all_pairs():
     items = [(2024, f"机关{i}", text(100 + i)) for i in range(2000)]
     items.append((2024, "抄袭局", items[5][2]))
-    found = best_peers(items, 0.85, same_agency)
+    found = best_peers(items, 0.85, agency_key, same_key)
     assert found == {5: (2000, 1.0), 2000: (5, 1.0)}
 
 
