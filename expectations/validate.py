@@ -2,7 +2,10 @@
 
 Contract of `check_reports`:
 - one DataFrame (a row per report, `report_id` column), one GX validation call,
-  result_format COMPLETE with `report_id` as the unexpected index column;
+  result_format COMPLETE; GX names a failing row by its position in the frame (pandas)
+  or by its `report_id` (`RESULT_FORMAT`, for a SQL table);
+- results are read from GX's result objects and nothing is stored in the GX context
+  (serialising and storing 10,000 rows' results cost more than the validation itself);
 - each failing row of each expectation becomes the rule's findings (`Rule.explain`),
   ordered by report, then registry (check) order;
 - a check that did not run (GX `exception_info`, `success is None`, a result missing
@@ -45,6 +48,8 @@ RESULT_FORMAT = {
     "unexpected_index_column_names": [INDEX_COLUMN],
     "return_unexpected_index_query": False,  # unused; building it costs ~20% of a run
 }
+# pandas: failing rows by frame position (an index column costs a lookup per failing row)
+PANDAS_RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
 
 
 class CheckResult(list):
@@ -70,21 +75,20 @@ class Checker:
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         asset = context.data_sources.add_pandas("nianbao").add_dataframe_asset("reports")
         batch = asset.add_batch_definition_whole_dataframe("batch")
-        suite = context.suites.add(self.suite)
-        self._definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name="nianbao", data=batch, suite=suite)
-        )
+        self._suite = context.suites.add(self.suite)
+        self._batch = batch
         self.context = context
 
     def validate(self, frame: pd.DataFrame) -> list[dict]:
-        """GX results (JSON-safe dicts), one per expectation, for a feature frame."""
+        """GX results, one per expectation, for a feature frame (positional RangeIndex):
+        dicts with `success`, `exception_info`, `expectation_config` (`type`, `meta`)
+        and `result` (`unexpected_count`, `unexpected_index_list` of frame positions)."""
         try:
-            result = self._definition.run(
-                batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT
-            )
+            batch = self._batch.get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(self._suite, result_format=PANDAS_RESULT_FORMAT)
         except Exception as exc:  # a validation that cannot run is not a pass
             raise CheckSetupError(f"GX validation failed to run: {exc}") from exc
-        results = result.to_json_dict()["results"]
+        results = [_plain(r) for r in result.results]
         if len(results) != len(self.suite.expectations):
             raise CheckSetupError(
                 f"GX returned {len(results)} results for {len(self.suite.expectations)} expectations"
@@ -148,7 +152,7 @@ class Checker:
         context_of = dict(zip(report_ids, contexts or [None] * len(report_ids), strict=True))
         order = {rid: n for n, rid in enumerate(report_ids)}
         findings: list[tuple[int, int, Finding]] = []
-        for n, (meta, failing) in enumerate(_failures(results)):
+        for n, (meta, failing) in enumerate(_failures(results, report_ids)):
             rule = self.rules.get(str(meta["rule"]))
             if rule is None:
                 raise RuleDefinitionError(f"GX result for unregistered rule {meta['rule']!r}")
@@ -178,6 +182,17 @@ class Checker:
         return link_causes([f for _, _, f in findings])
 
 
+def _plain(result) -> dict:
+    """The parts of a GX ExpectationValidationResult that `_failures` reads."""
+    config = result.expectation_config
+    return {
+        "success": result.success,
+        "exception_info": result.exception_info,
+        "expectation_config": {"type": config.type, "meta": dict(config.meta or {})},
+        "result": result.result,
+    }
+
+
 def _raised(result: dict) -> str | None:
     """The exception message GX recorded for an expectation, if any."""
     info = result.get("exception_info") or {}
@@ -188,8 +203,12 @@ def _raised(result: dict) -> str | None:
     return None
 
 
-def _failures(results: list[dict]) -> Iterator[tuple[dict, list[str]]]:
-    """(meta, failing report ids) per expectation; raises CheckSetupError on a broken one."""
+def _failures(
+    results: list[dict], report_ids: Sequence[str] = ()
+) -> Iterator[tuple[dict, list[str]]]:
+    """(meta, failing report ids) per expectation; raises CheckSetupError on a broken one.
+
+    A failing row is a `{report_id: …}` dict (SQL) or a frame position into `report_ids`."""
     for result in results:
         config = result.get("expectation_config") or {}
         meta = config.get("meta") or {}
@@ -209,7 +228,16 @@ def _failures(results: list[dict]) -> Iterator[tuple[dict, list[str]]]:
             raise CheckSetupError(
                 f"{name} {meta}: {count} failing rows but {len(index or [])} located"
             )
-        yield meta, [str(row[INDEX_COLUMN]) for row in index]
+        try:
+            yield (
+                meta,
+                [
+                    str(row[INDEX_COLUMN]) if isinstance(row, dict) else report_ids[row]
+                    for row in index
+                ],
+            )
+        except (KeyError, IndexError, TypeError) as exc:
+            raise CheckSetupError(f"{name} {meta}: a failing row cannot be located: {exc}") from exc
 
 
 def check_reports(
