@@ -42,12 +42,19 @@ RULE_MODULES = (
 
 
 def all_rules() -> tuple[Rule, ...]:
-    """Every registered rule, in check order."""
-    rules = tuple(rule for module in RULE_MODULES for rule in module.RULES)
-    counts = Counter(rule.id for rule in rules)
-    if duplicates := sorted(i for i, n in counts.items() if n > 1):
-        raise RuleDefinitionError(f"duplicate rule ids: {', '.join(duplicates)}")
-    return rules
+    """Every registered rule, in check order (built once per set of rule modules)."""
+    sources = [module.RULES for module in RULE_MODULES]
+    cached = _ALL.get("sources", [])
+    if len(cached) != len(sources) or any(a is not b for a, b in zip(cached, sources, strict=True)):
+        rules = tuple(rule for module in RULE_MODULES for rule in module.RULES)
+        counts = Counter(rule.id for rule in rules)
+        if duplicates := sorted(i for i, n in counts.items() if n > 1):
+            raise RuleDefinitionError(f"duplicate rule ids: {', '.join(duplicates)}")
+        _ALL.update(sources=sources, rules=rules)  # held: identity stays meaningful
+    return _ALL["rules"]
+
+
+_ALL: dict = {}
 
 
 def get_rule(rule_id: str) -> Rule:

@@ -57,6 +57,7 @@ def features(
     """`sim_prev_warning`/`sim_prev_error` (0/1, NaN without a previous report) and
     `sim_peer` (0/1, NaN when the narrative is too short to judge)."""
     texts = [narrative(r, PARTS) for r in reports]
+    cache: dict = {}  # each report's shingles: for its SIM-PREV score and the peer index
     warn, error = [], []
     for report, ctx, text in zip(reports, contexts, texts, strict=True):
         prev = ctx.previous
@@ -65,7 +66,7 @@ def features(
             warn.append(NAN)
             error.append(NAN)
             continue
-        score = pair_score(text, previous_text)
+        score = pair_score(text, previous_text, cache)
         params = _params(ctx, "SIM-PREV-YEAR")
         is_error = score >= params["error"]
         warn.append(float(params["warning"] <= score and not is_error))
@@ -74,7 +75,7 @@ def features(
             ctx.derived["SIM-PREV-YEAR"] = {"score": score, "passages": _passages(report, prev)}
     threshold = min((_params(c, "SIM-PEER")["warning"] for c in contexts), default=0.85)
     items = [(r.year, r.agency, t) for r, t in zip(reports, texts, strict=True)]
-    matches = best_peers(items, threshold, agency_key, same_key)
+    matches = best_peers(items, threshold, agency_key, same_key, cache)
     peer = []
     for i, (report, ctx, text) in enumerate(zip(reports, contexts, texts, strict=True)):
         if report.year is None or len(text) < MIN_CHARS:

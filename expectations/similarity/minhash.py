@@ -46,7 +46,11 @@ def shingles(text: str, k: int = K) -> np.ndarray:
     with np.errstate(over="ignore"):
         for i in range(k):
             h = h * _PRIME + points[i : i + n]
-    return np.unique(_mix(h))
+    h = np.sort(_mix(h))  # sort + neighbour test: faster than np.unique's hash table here
+    keep = np.empty(len(h), dtype=bool)
+    keep[0] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]
 
 
 def signature(hashes: np.ndarray, bins: int = BINS) -> np.ndarray:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from .minhash import LSHIndex, estimate, jaccard, shingles, signature
 
 MIN_CHARS = 200
@@ -30,6 +32,7 @@ def best_peers(
     threshold: float,
     key: Callable[[str | None], str],
     same: Callable[[str, str], bool],
+    cache: dict[str, np.ndarray] | None = None,
 ) -> dict[int, tuple[int, float]]:
     """For each item, its most similar other-agency item of the same year (see contract)."""
     # An unnamed report is its own agency (a key no other report has).
@@ -39,7 +42,7 @@ def best_peers(
         if year is not None and len(text) >= MIN_CHARS:
             groups[(year, text)].append(i)
     distinct = list(groups)
-    hashes = [shingles(text) for _, text in distinct]
+    hashes = [shingled(text, cache) for _, text in distinct]
     sigs = [signature(h) for h in hashes]
     indexes: dict[int, LSHIndex] = defaultdict(LSHIndex)
     for d, (year, _) in enumerate(distinct):
@@ -84,8 +87,17 @@ def best_peers(
     return out
 
 
-def pair_score(a: str, b: str) -> float:
+def shingled(text: str, cache: dict[str, np.ndarray] | None) -> np.ndarray:
+    """`shingles(text)`, kept in `cache` (a batch's texts are shingled once)."""
+    if cache is None:
+        return shingles(text)
+    if text not in cache:
+        cache[text] = shingles(text)
+    return cache[text]
+
+
+def pair_score(a: str, b: str, cache: dict[str, np.ndarray] | None = None) -> float:
     """Exact Jaccard of two masked texts' shingle sets (1.0 when equal)."""
     if a == b:
         return 1.0 if a else 0.0
-    return jaccard(shingles(a), shingles(b))
+    return jaccard(shingled(a, cache), shingles(b))

@@ -23,6 +23,12 @@ STANDARD = re.compile(
     r"如对本(?:年度)?报告有(?:任何)?疑问|联系(?:人|方式|电话)|附件下载"
 )
 _SENTENCE = re.compile(r"(?<=[。;；!?！？])")
+# Every STANDARD match contains one of these: a substring test first is ~10x cheaper.
+_STANDARD_WORDS = ("报告", "统计期限", "电子版", "联系", "附件下载")
+
+
+def _standard(sentence: str) -> bool:
+    return any(w in sentence for w in _STANDARD_WORDS) and bool(STANDARD.search(sentence))
 
 
 @lru_cache(maxsize=65536)
@@ -44,7 +50,7 @@ def part_text(report: CanonicalReport, part: str) -> str:
 def sentences(text: str) -> tuple[str, ...]:
     """Squashed sentences (ending at 。; ! ?), standard ones excluded."""
     squashed = re.sub(r"\s+", "", text)
-    return tuple(s for s in _SENTENCE.split(squashed) if s and not STANDARD.search(s))
+    return tuple(s for s in _SENTENCE.split(squashed) if s and not _standard(s))
 
 
 def narrative(report: CanonicalReport, parts: str = "一五") -> str:
