@@ -82,6 +82,8 @@ _OUTCOMES = (
 _OUTCOME = re.compile("|".join(word for word, _ in _OUTCOMES))
 _OUTCOME_GROUP = dict(_OUTCOMES)
 _NOT_APPLICATIONS = re.compile(r"复议|诉讼|诉求|投诉|信访|举报|咨询|建议|提案|率|%")
+# An agency's own name is not a topic: "市信访局新收政府信息公开申请118件" is a count.
+_PETITION_OFFICE = re.compile(r"信访(?:局|办公室|办|事务中心|接待中心|和投诉受理中心)")
 _CARRIED_IN = re.compile(r"上一?年度?结转|结转上一?年度?|上年度?未办结")
 _CARRIED_OVER = re.compile(
     r"结转(?:至|到)?下一?年|结转至\d{4}年|顺延(?:至|到)下一?年|转入下一?年|下一?年度?继续办理"
@@ -116,7 +118,7 @@ def _first_count(clause: str, after: int = 0) -> int | None:
 @lru_cache(maxsize=65536)
 def _t3_clause(clause: str) -> tuple[str, int] | None:
     """(topic, value) of one clause of an application sentence, or None."""
-    if _NOT_APPLICATIONS.search(clause):
+    if _NOT_APPLICATIONS.search(_PETITION_OFFICE.sub("", clause)):
         return None
     words = _OUTCOME.findall(clause)
     if words:

@@ -139,3 +139,12 @@ def test_zero_conflicts_both_ways():
 def test_pdf_line_breaks_inside_words():
     r = with_part("全年共受理政府信息公开申请 12\n件，答\n复 12 件。")
     assert quotes(narrative.t3_quotes(r)) == {"received": 12, "done": 12}
+
+
+def test_petition_office_name_is_not_a_petition_topic():
+    """A 信访局 quoting its own applications (found by the checks benchmark: every
+    injected TXT-T3 error of a 信访局 was missed); 信访举报投诉类 stays excluded."""
+    own = with_part("2024年，祥岭市信访局新收政府信息公开申请118件，依法依规做好答复工作。")
+    assert quotes(narrative.t3_quotes(own)) == {"received": 118}
+    topic = with_part("收到信访举报投诉类申请3件。")
+    assert quotes(narrative.t3_quotes(topic)) == {}
