@@ -18,30 +18,18 @@ import argparse
 import resource
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.collect import AgencyCollector, Archive, CollectSettings, Fetcher, make_client  # noqa: E402
 from ingest.registry import Agency  # noqa: E402
+from ingest.synthetic.server import serve_wsgi  # noqa: E402
 
 REPORT = (ROOT / "tests/fixtures/corpus/008_pingtan_zone_2023.html").read_bytes()
 YEAR = 2023
-
-
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 256
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def app(environ, start_response):
@@ -73,8 +61,7 @@ def main() -> int:
     args = ap.parse_args()
     if not 1 <= args.agencies <= 5000:
         ap.error("--agencies must be 1..5000")
-    server = make_server("127.0.0.1", 0, app, server_class=_Server, handler_class=_Quiet)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_wsgi(app)
     base = f"http://127.0.0.1:{server.server_port}"
     agencies = [
         Agency(

@@ -11,10 +11,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from flows import stages
 from flows.collect import review_items
 from flows.recheck import deliver_task
+from flows.runners import for_workers, parse_pool, shared_api, task_runner, unwalked
 from flows.settings import Settings, build_settings
 from ingest.registry import load_registry
 from ingest.sources import find_documents
@@ -30,22 +32,32 @@ class ReviewSummary:
     delivery: object | None = None  # flows.deliver.DeliveryResult
 
 
-@task(name="parse-batch")
-def parse_batch_task(items, year):
+# The tasks take large collections (thousands of outcomes and findings): no input
+# hashing for a cache (NO_CACHE) and the big arguments wrapped in `quote()` at the call
+# (`runners.unwalked`),
+# so Prefect does not walk them looking for futures. At 1,000 reports that walking and
+# hashing cost more than the checks themselves.
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE)
+def parse_batch_task(items, year, pool=None):
+    """One batch; in `pool` (a process pool: parsing is CPU-bound Python) when given."""
+    if pool is not None:
+        return pool.submit(stages.parse_batch, items, year).result()
     return stages.parse_batch(items, year)
 
 
-@task(name="check-batch")
+@task(name="check-batch", cache_policy=NO_CACHE)
 def check_task(outcomes, database_url=None, agencies=(), config=None):
     return stages.check_outcomes(outcomes, database_url, agencies, config)
 
 
-@task(name="persist")
+@task(name="persist", cache_policy=NO_CACHE)
 def persist_task(database_url, year, agencies, outcomes, findings, params):
     return stages.persist(database_url, year, agencies, outcomes, findings, params)
 
 
-@task(name="render")
+@task(name="render", cache_policy=NO_CACHE)
 def render_task(out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=None):
     return stages.render(
         out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=database_url
@@ -72,16 +84,23 @@ def annual_review(
 
 
 def run_review(settings: Settings, config: str | None = None) -> ReviewSummary:
-    """Run the flow for a settings object built at an entry point."""
-    return annual_review(
-        settings.year,
-        str(settings.registry),
-        str(settings.source),
-        str(settings.out_dir),
-        settings.database_url,
-        settings.batch_size,
-        config,
-    )
+    """Run the flow for a settings object built at an entry point, on the task runner
+    `settings.runner` selects (flows.runners: the default thread pool, or Dask)."""
+    runner = task_runner(settings.runner)
+    flow_ = annual_review
+    if runner is not None:
+        flow_ = annual_review.with_options(task_runner=runner)
+        settings, config = for_workers(settings, config)
+    with shared_api(settings.runner):
+        return flow_(
+            settings.year,
+            str(settings.registry),
+            str(settings.source),
+            str(settings.out_dir),
+            settings.database_url,
+            settings.batch_size,
+            config,
+        )
 
 
 def review(settings: Settings, config: str | None = None) -> ReviewSummary:
@@ -96,29 +115,41 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
     )
     for path in found.unregistered:
         log.warning("文件 %s 不属于名录中的任何机构，已跳过", path.name)
-    items = review_items(settings, agencies, found.documents)  # web collection, if any
+    items = review_items(settings, agencies, found.documents, config)  # web collection, if any
     batches = [
         items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)
     ]
-    futures = [parse_batch_task.submit(batch, settings.year) for batch in batches]
     outcomes = []
-    for fut in futures:
-        outcomes += fut.result()
-        log.info("解析进度：%d/%d 个机构", len(outcomes), len(items))
-    findings = check_task(outcomes, settings.database_url, agencies, config)
+    with parse_pool(settings) as pool:
+        futures = [
+            parse_batch_task.submit(unwalked(batch), settings.year, pool) for batch in batches
+        ]
+        for fut in futures:
+            outcomes += fut.result()
+            log.info("解析进度：%d/%d 个机构", len(outcomes), len(items))
+    # Submitted, so that it runs where the parse batches ran (a Dask worker, if any);
+    # one batch over all reports (similarity rules compare across agencies).
+    findings = check_task.submit(
+        unwalked(outcomes), settings.database_url, unwalked(agencies), config
+    ).result()
     log.info("规则检查完成：%d 条发现", sum(len(v) for v in findings.values()))
     params = {"registry": str(settings.registry), "source": str(settings.source)}
     run_id, totals = persist_task(
-        settings.database_url, settings.year, agencies, outcomes, findings, params
+        settings.database_url,
+        settings.year,
+        unwalked(agencies),
+        unwalked(outcomes),
+        unwalked(findings),
+        params,
     )
     pages = render_task(
         settings.pages_dir,
         settings.year,
         settings.scope,
         run_id,
-        agencies,
-        outcomes,
-        findings,
+        unwalked(agencies),
+        unwalked(outcomes),
+        unwalked(findings),
         settings.database_url,
     )
     log.info("已生成审核摘要 %d 页：%s", len(pages), pages[0])
@@ -143,9 +174,9 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
             settings.year,
             settings.scope,
             run_id,
-            agencies,
-            outcomes,
-            findings,
+            unwalked(agencies),
+            unwalked(outcomes),
+            unwalked(findings),
             settings.database_url,
         )
     return ReviewSummary(

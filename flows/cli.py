@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
-from flows import cli_collect, cli_ledger
+from flows import cli_collect, cli_demo, cli_ledger
+from flows.runners import RUNNERS
 from ingest.errors import IngestError
 
 
@@ -89,12 +92,89 @@ def _prefect_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+_STOPPED = (
+    "审核已中止；已写入数据库的每一步都完整（各在一个事务中），"
+    "恢复数据库后重新运行即可，不会产生重复记录。"
+)
+
+
+class _OneLine(logging.Filter):
+    """Drops the traceback Prefect logs with a failed task or flow when the failure is one
+    the command explains itself (database errors): one line, then the Chinese message."""
+
+    def __init__(self, explained: tuple[type[BaseException], ...]):
+        super().__init__()
+        self.explained = explained
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self.explained):
+            record.exc_info = record.exc_text = None
+        return True
+
+
+@contextmanager
+def _explained_failures(*explained: type[BaseException]):
+    one_line = _OneLine(explained)
+    loggers = [logging.getLogger(f"prefect.{name}") for name in ("flow_runs", "task_runs")]
+    for logger in loggers:
+        logger.addFilter(one_line)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(one_line)
+
+
+def _database_problem(url: str) -> str | None:
+    """Why the database at `url` cannot be used (Chinese), or None: connect, create tables."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.db import Database, describe_error
+
+    db = Database.connect(url)
+    try:
+        db.create_schema()
+    except SQLAlchemyError as exc:
+        return describe_error(exc, url)
+    finally:
+        db.dispose()
+    return None
+
+
+def _database_failure(exc: Exception, args: argparse.Namespace) -> str | None:
+    """The Chinese message for a database failure of any command, else None.
+
+    Only commands that use the database import SQLAlchemy and the stages.
+    """
+    stages, errors = sys.modules.get("flows.stages"), sys.modules.get("sqlalchemy.exc")
+    if stages is not None and isinstance(exc, stages.PersistError):
+        return f"{exc}。"
+    if errors is None or not isinstance(exc, errors.SQLAlchemyError):
+        return None
+    from models.db import database_url_from_env, describe_error
+
+    out = Path(getattr(args, "out", None) or "out")
+    return f"{describe_error(exc, database_url_from_env(os.environ, out / 'nianbao.db'))}。"
+
+
 def cmd_review(args: argparse.Namespace) -> int:
+    from flows.runners import RunnerError, runner_settings
     from flows.settings import build_settings
     from ingest.registry import RegistryError
 
+    try:
+        runner = runner_settings(os.environ, args.runner, args.dask_address, args.dask_workers)
+    except RunnerError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     settings = build_settings(
-        args.year, args.registry, args.source, args.out, os.environ, batch_size=args.batch_size
+        args.year,
+        args.registry,
+        args.source,
+        args.out,
+        os.environ,
+        batch_size=args.batch_size,
+        runner=runner,
     )
     if not settings.registry.exists():
         print(f"错误：找不到机构名录 {settings.registry}", file=sys.stderr)
@@ -110,6 +190,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     settings.out_dir.mkdir(parents=True, exist_ok=True)
+    problem = _database_problem(settings.database_url)  # before the 15–20 s Prefect start
+    if problem is not None:
+        print(f"错误：{problem}。审核没有开始，数据库未作任何修改。", file=sys.stderr)
+        return 3
     _prefect_environment()
     print(
         f"开始审核 {settings.year} 年度报告（名录：{settings.registry}，来源：{settings.source}）",
@@ -119,18 +203,22 @@ def cmd_review(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from flows.annual_review import run_review
+    from flows.stages import PersistError
+    from models.db import describe_error
 
+    if runner.kind != "default":
+        print(f"任务运行方式：{runner.describe()}", file=sys.stderr)
     try:
-        summary = run_review(settings, args.config)
-    except RegistryError as exc:
+        with _explained_failures(PersistError, SQLAlchemyError):
+            summary = run_review(settings, args.config)
+    except (RegistryError, RunnerError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except PersistError as exc:
+        print(f"错误：{exc}。", file=sys.stderr)
+        return 3
     except SQLAlchemyError as exc:
-        print(
-            f"数据库错误（{settings.database_url.split('@')[-1]}）：{exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0]}",
-            file=sys.stderr,
-        )
+        print(f"错误：{describe_error(exc, settings.database_url)}。{_STOPPED}", file=sys.stderr)
         return 3
     t = summary.totals
     print(
@@ -161,15 +249,26 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="输出文件夹（默认：out）")
     r.add_argument("--batch-size", type=int, default=200, help="每个任务处理的机构数")
     r.add_argument("--config", help="省级配置 YAML（本地期限、严重程度、阈值、停用规则）")
+    r.add_argument("--runner", choices=RUNNERS, help="任务运行方式（默认：本机线程池）")
+    r.add_argument("--dask-address", help="已启动的 Dask 调度器地址，例如 tcp://10.0.0.5:8786")
+    r.add_argument("--dask-workers", type=int, help="无地址时本机临时 Dask 集群的工作进程数")
     r.set_defaults(func=cmd_review)
     cli_collect.register(sub)
     cli_ledger.register(sub)
+    cli_demo.register(sub)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:  # a database failure is a sentence, not a traceback
+        message = _database_failure(exc, args)
+        if message is None:
+            raise
+        print(f"错误：{message}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def cmd_waive(args: argparse.Namespace) -> int:
         return 2
     db = _database(args)
     try:
-        with db.sessions.begin() as session:
+        with db.write_sessions.begin() as session:
             rows = find_finding(
                 session,
                 finding_id=args.id,

@@ -3,7 +3,13 @@
 Stages are plain functions (tests call them directly); tasks wrap *batches* of
 agencies and are retried (a batch catches each agency's own failures, so a retry means
 the batch itself broke). Batches run one after another so the per-host limit holds
-across the whole run.
+across the whole run; each batch takes the hosts in turn (`by_host`), so that every
+host has work in every batch and the batch's workers are spread over them.
+
+Settings (`build_collect_settings`): `NIANBAO_COLLECT_DELAY` (pause after each request
+to a host, seconds), `NIANBAO_COLLECT_PER_HOST` (requests in flight per host),
+`NIANBAO_COLLECT_CONCURRENCY` (agencies at once over all hosts), then the caller's
+options (`CollectSettings` fields, e.g. `nianbao collect --per-host`) over them.
 
 collect_batch (fetch + archive) → record_collection (DB: documents, fetch records,
 outcomes; publication context per agency) → check_publications (PUB-* rules) →
@@ -33,7 +39,9 @@ from ingest.collect import (
     CollectSettings,
     Fetcher,
     make_client,
+    options_from_env,
 )
+from ingest.collect.collector import start_host
 from ingest.registry import Agency
 from models.finding import Finding
 from models.publication import Publication
@@ -65,7 +73,8 @@ class CollectSummary:
 def build_collect_settings(
     out_dir: Path, options: Mapping[str, object] | None = None
 ) -> CollectSettings:
-    """Settings for a run writing under `out_dir`; `options` override fields by name."""
+    """Settings for a run writing under `out_dir`; `options` override fields by name
+    (`ingest.collect.options_from_env(environ)` gives those the environment sets)."""
     known = {f.name for f in fields(CollectSettings)}
     options = dict(options or {})
     unknown = sorted(set(options) - known)
@@ -81,21 +90,31 @@ def wants_web(agency: Agency, year: int) -> bool:
     return bool(agency.column_url or year in agency.report_urls)
 
 
+def by_host(agencies: Sequence[Agency], year: int) -> list[Agency]:
+    """`agencies` with the hosts taken in turn (each host's agencies in registry order)."""
+    queues: dict[str, list[Agency]] = {}
+    for a in agencies:
+        queues.setdefault(start_host(a, year), []).append(a)
+    rounds = max((len(q) for q in queues.values()), default=0)
+    return [q[i] for i in range(rounds) for q in queues.values() if i < len(q)]
+
+
 # -- stages --------------------------------------------------------------------------
 
 
 def collect_batch(
     agencies: Sequence[Agency], year: int, settings: CollectSettings, client=None
 ) -> list[Collected]:
-    """Fetch and archive each agency's report; every agency gets one `Collected`."""
+    """Fetch and archive each agency's report; every agency gets one `Collected`.
+    Returns once each host's pause after its last request has passed."""
     own = client is None
     client = client or make_client(settings)
+    fetcher = Fetcher(client, settings)
     try:
-        collector = AgencyCollector(
-            Fetcher(client, settings), Archive(settings.archive_dir), settings.max_pages
-        )
+        collector = AgencyCollector(fetcher, Archive(settings.archive_dir), settings.max_pages)
         return collector.collect_many(agencies, year, settings.workers)
     finally:
+        fetcher.limiter.wait_rested()  # the next batch starts with rested hosts
         if own:
             client.close()
 
@@ -140,34 +159,31 @@ def record_collection(
     by_id = {r.agency_id: r for r in results}
     archive = Archive(settings.archive_dir)
     documents_dir = Path(documents_dir)
+    documents_dir.mkdir(parents=True, exist_ok=True)
+    earlier: dict[str, list[Path]] = {}  # agency_id -> files of an earlier collection
+    for old in documents_dir.iterdir():
+        earlier.setdefault(old.name.rsplit(".", 1)[0], []).append(old)
     out: list[AgencyCollection] = []
     db = Database.connect(database_url)
     try:
         db.create_schema()
-        with db.sessions.begin() as session:
+        with db.write_sessions.begin() as session:
             store.upsert_registry(session, agencies)
+            fetches, reports = [], {}  # reports: agency_id -> its report's place in fetches
             for a in agencies:
                 result = by_id[a.agency_id]
-                report_doc = None
                 for log in result.fetches:
-                    role = "report" if log is result.document else log.role
-                    document, _ = collection_store.record_fetch(
-                        session,
-                        a.agency_id,
-                        year,
-                        role=role,
-                        url=log.url,
-                        final_url=log.final_url,
-                        status=log.status,
-                        headers=log.headers,
-                        sha256=log.sha256,
-                        size=log.size,
-                        media_type=log.media,
-                        fetched_at=log.fetched_at,
-                    )
-                    if role == "report":
-                        report_doc = document
-                history = collection_store.report_history(session, a.agency_id, year)
+                    if log is result.document:
+                        reports[a.agency_id] = len(fetches)
+                    fetches.append(_fetch(a.agency_id, year, log, log is result.document))
+            documents = collection_store.record_fetches(session, fetches)
+            histories = collection_store.report_histories(
+                session, [a.agency_id for a in agencies], year
+            )
+            outcomes = []
+            for a in agencies:
+                result = by_id[a.agency_id]
+                history = histories[a.agency_id]
                 found = result.document is not None
                 published, source = (
                     _published(result, history.first_seen) if found else (None, None)
@@ -192,35 +208,58 @@ def record_collection(
                 if found and published and effective and published > effective:
                     status = LATE
                     reason = f"已采集，{published}发布，晚于发布期限{effective}"
-                collection_store.record_collection_outcome(
-                    session,
-                    a.agency_id,
-                    year,
-                    status,
-                    reason,
-                    document=report_doc,
-                    page_url=result.page_url,
-                    published_date=published,
-                    date_source=source,
-                    versions=history.versions,
+                n = reports.get(a.agency_id)
+                outcomes.append(
+                    collection_store.Outcome(
+                        a.agency_id,
+                        year,
+                        status,
+                        reason,
+                        document_id=documents[n] if n is not None else None,
+                        page_url=result.page_url,
+                        published_date=published,
+                        date_source=source,
+                        versions=history.versions,
+                    )
                 )
+                for old in earlier.get(a.agency_id, ()):
+                    old.unlink(missing_ok=True)
                 path = None
                 if found:
                     path = _materialise(archive, result, documents_dir)
                 out.append(AgencyCollection(a.agency_id, status, reason, path, publication))
+            collection_store.record_collection_outcomes(session, outcomes)
         return out
     finally:
         db.dispose()
 
 
+def _fetch(agency_id: str, year: int, log, is_report: bool):
+    """A `FetchLog` as the store records it (the report's own fetch has role "report")."""
+    from models.collection_store import Fetch
+
+    return Fetch(
+        agency_id,
+        year,
+        role="report" if is_report else log.role,
+        url=log.url,
+        final_url=log.final_url,
+        status=log.status,
+        headers=log.headers,
+        sha256=log.sha256,
+        size=log.size,
+        media_type=log.media,
+        fetched_at=log.fetched_at,
+    )
+
+
 def _materialise(archive: Archive, result: Collected, documents_dir: Path) -> Path:
-    """The archived report under a name the parser reads: `<agency_id>.<ext>`."""
+    """The archived report under a name the parser reads: `<agency_id>.<ext>` (the
+    caller has removed the agency's earlier files)."""
     document = result.document
     suffix = MEDIA_SUFFIX.get(document.media, ".html")
-    documents_dir.mkdir(parents=True, exist_ok=True)
     target = documents_dir / f"{result.agency_id}{suffix}"
-    for old in documents_dir.glob(f"{result.agency_id}.*"):
-        old.unlink()
+    target.unlink(missing_ok=True)
     source = archive.path(document.sha256)
     try:
         os.link(source, target)
@@ -259,7 +298,7 @@ def persist_publication_findings(
 
     db = Database.connect(database_url)
     try:
-        with db.sessions.begin() as session:
+        with db.write_sessions.begin() as session:
             run = store.start_run(session, year, params)
             counts = {"opened": 0, "confirmed": 0}
             for c in collections:
@@ -300,11 +339,13 @@ def collect_web(
     documents_dir: Path,
     batch_size: int = 200,
 ) -> list[AgencyCollection]:
-    """Inside a flow: collect `agencies` in batched tasks and record the results."""
+    """Inside a flow: collect `agencies` in batched tasks (hosts in turn, `by_host`) and
+    record the results."""
     log = get_run_logger()
+    ordered = by_host(agencies, year)
     results: list[Collected] = []
-    for i in range(0, len(agencies), batch_size):
-        results += collect_batch_task(agencies[i : i + batch_size], year, settings)
+    for i in range(0, len(ordered), batch_size):
+        results += collect_batch_task(ordered[i : i + batch_size], year, settings)
         log.info("采集进度：%d/%d 个机构", len(results), len(agencies))
     return record_task(database_url, year, agencies, results, settings, documents_dir)
 
@@ -325,7 +366,9 @@ def collect(
     settings = build_settings(year, registry, None, out_dir, os.environ, batch_size)
     if database_url:
         settings = replace(settings, database_url=database_url)
-    collect_settings = build_collect_settings(settings.out_dir, options)
+    collect_settings = build_collect_settings(
+        settings.out_dir, {**options_from_env(os.environ), **(options or {})}
+    )
     log = get_run_logger()
     agencies = [a for a in load_registry(settings.registry) if wants_web(a, year)]
     log.info("机构名录中有网址的机构 %d 个", len(agencies))
@@ -348,11 +391,31 @@ def collect(
     )
 
 
-def review_items(settings, agencies: Sequence[Agency], documents: Mapping[str, list[Path]]):
+def review_collect_settings(
+    out_dir: Path, config: str | None = None, environ: Mapping[str, str] | None = None
+) -> CollectSettings:
+    """A review's collection settings: `NIANBAO_COLLECT_*` of `environ` (default: the
+    process environment) and the local deadlines of the province configuration `config`."""
+    from expectations.config import load_deadlines
+
+    options = options_from_env(os.environ if environ is None else environ)
+    if config:
+        options["local_deadlines"] = load_deadlines(config)
+    return build_collect_settings(out_dir, options)
+
+
+def review_items(
+    settings,
+    agencies: Sequence[Agency],
+    documents: Mapping[str, list[Path]],
+    config: str | None = None,
+    environ: Mapping[str, str] | None = None,
+):
     """`annual_review`'s parse items: web collection first where the registry has URLs.
 
     Agencies without URLs keep their local files, as `(agency_id, paths)`; collected
-    agencies get `(agency_id, [report] + local files, AgencyCollection)`.
+    agencies get `(agency_id, [report] + local files, AgencyCollection)`; collection
+    settings from `review_collect_settings(out_dir, config, environ)`.
     """
     web = [a for a in agencies if wants_web(a, settings.year)]
     collections: dict[str, AgencyCollection] = {}
@@ -360,7 +423,7 @@ def review_items(settings, agencies: Sequence[Agency], documents: Mapping[str, l
         found = collect_web(
             settings.year,
             web,
-            build_collect_settings(settings.out_dir),
+            review_collect_settings(settings.out_dir, config, environ),
             settings.database_url,
             settings.out_dir / "collected" / str(settings.year),
             settings.batch_size,

@@ -9,6 +9,9 @@
   state it reports) in `deliveries`; one already sent is never sent again, a failed
   one is retried by the next run that composes it (models.deliveries). Each message
   is recorded in its own transaction right after it was handed over.
+- A run killed between handing a message over and recording it sends it again on
+  restart (at least once). Its Message-ID derives from the key, so the copy is the
+  same message: it replaces its outbox file, and mail clients can drop the duplicate.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from models import deliveries, ledger
 from models.db import Database
 from models.ledger import LedgerEntry
-from models.tables import CheckRun
+from models.tables import CheckRun, FindingRecord, ParsedReport, SourceDocument
 from reports.mail import (
     Attachment,
     DeliveryError,
@@ -32,6 +38,8 @@ from reports.mail import (
     recipient,
 )
 from reports.names import page_name
+
+_IN_CHUNK = 500  # ids per IN (...) query
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,15 @@ class DeliveryResult:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     via: str = ""  # "smtp host:port" or the outbox folder
+    # agencies whose findings a sent message carried: only their pages can show a new
+    # 通知 date (re-render those after delivery, `reports.write_pages`)
+    notified: set[str] = field(default_factory=set)
+
+
+def message_id(m: Outgoing, domain: str) -> str:
+    """The Message-ID of `m`, the same whenever the same state goes to the same address."""
+    key = hashlib.sha256(f"{m.to}\n{m.key}\n{m.fingerprint}".encode()).hexdigest()
+    return f"<{key[:32]}.nianbao@{domain or 'localhost'}>"
 
 
 def fingerprint(entries: list[LedgerEntry], outcomes: list[tuple[str, str]]) -> str:
@@ -127,11 +144,13 @@ def plan(
     if not contacts:
         return out
     views = finding_views(entries, describe)
-    for a in agencies:
-        mine = by_agency.get(a.id, [])
-        if not a.contact_emails or not mine or a.id not in outcomes:
-            continue
-        ctx = _agency_context(session, a, year, outcomes[a.id], views[a.id], run_text, now)
+    mailed = [a for a in agencies if a.contact_emails and by_agency.get(a.id) and a.id in outcomes]
+    reports = _latest_reports(session, year, [a.id for a in mailed])
+    for a in mailed:
+        mine = by_agency[a.id]
+        ctx = _agency_context(
+            a, year, outcomes[a.id], reports.get(a.id), views[a.id], run_text, now
+        )
         for addr in a.contact_emails:
             out.append(
                 Outgoing(
@@ -148,13 +167,40 @@ def plan(
     return out
 
 
-def _agency_context(session, agency, year, outcome, views, run_text, now):
+def _latest_reports(session, year: int, agency_ids: list[str]) -> dict[str, ParsedReport]:
+    """Each agency's `models.store.latest_report` (same order: the most recently
+    fetched document, then the newest report), with its document: two queries for
+    all agencies instead of two per agency."""
+    latest: dict[str, int] = {}
+    for start in range(0, len(agency_ids), _IN_CHUNK):
+        rows = session.execute(
+            select(ParsedReport.agency_id, ParsedReport.id)
+            .join(ParsedReport.document)
+            .where(
+                ParsedReport.year == year,
+                ParsedReport.agency_id.in_(agency_ids[start : start + _IN_CHUNK]),
+            )
+            .order_by(SourceDocument.last_fetched_at.desc(), ParsedReport.id.desc())
+        )
+        for agency_id, report_id in rows:
+            latest.setdefault(agency_id, report_id)
+    ids = list(latest.values())
+    found: dict[str, ParsedReport] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        query = (
+            select(ParsedReport)
+            .options(joinedload(ParsedReport.document))
+            .where(ParsedReport.id.in_(ids[start : start + _IN_CHUNK]))
+        )
+        found.update((r.agency_id, r) for r in session.scalars(query))
+    return found
+
+
+def _agency_context(agency, year, outcome, report_row, views, run_text, now):
     from ingest.outcome import STATUS_TEXT
     from models.canonical import CanonicalReport
-    from models.store import latest_report
     from reports.contexts import AgencySummaryContext, SourceDocument
 
-    report_row = latest_report(session, agency.id, year)
     document = report_row.document if report_row else None
     report = (
         CanonicalReport.from_dict(report_row.canonical)
@@ -204,10 +250,10 @@ def deliver(
         db.create_schema()
         with db.sessions() as session:
             messages = plan(session, year, scope, run_id, Path(pages_dir), mail.contacts, now)
+            run = session.get(CheckRun, run_id) if run_id is not None else None
         with make_mailer(mail) as mailer:
             for m in messages:
                 with db.sessions.begin() as session:
-                    run = session.get(CheckRun, run_id) if run_id is not None else None
                     row = deliveries.claim(
                         session,
                         m.to,
@@ -228,6 +274,7 @@ def deliver(
                         text=m.text,
                         attachments=m.attachments,
                         date=now,
+                        message_id=message_id(m, mail.sender.domain),
                     )
                     try:
                         mailer.send(message)
@@ -236,8 +283,22 @@ def deliver(
                         result.failed += 1
                         result.errors.append(f"{m.to}：{exc}")
                     else:
+                        carried = _load_findings(session, row.finding_ids)
                         deliveries.mark_sent(session, row, str(message["Message-ID"]))
+                        result.notified.update(f.agency_id for f in carried)
                         result.sent += 1
     finally:
         db.dispose()
     return result
+
+
+def _load_findings(session, finding_ids) -> list[FindingRecord]:
+    """The findings a message carried, in one query: while the caller holds them (the
+    session keeps only weak references), `mark_sent` finds each in the session
+    instead of querying it."""
+    ids = list(finding_ids)
+    found: list[FindingRecord] = []
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        found += session.scalars(select(FindingRecord).where(FindingRecord.id.in_(chunk)))
+    return found

@@ -135,18 +135,20 @@ def deliver_task(database_url, out_dir, pages_dir, year, scope, run_id):
 
 
 def publish_and_deliver(database_url, out_dir, pages_dir, year, scope, run_id):
-    """Write 整改进展 and the 台账 beside the pages, then mail (settings from the
-    environment here, inside the task: credentials never become flow parameters)."""
+    """Mail, then write 整改进展 and the 台账 beside the pages (settings from the
+    environment here, inside the task: credentials never become flow parameters).
+
+    Written once, after the mail (also when it fails): they show the 通知 dates just
+    recorded, and delivery reads neither."""
     from flows.deliver import deliver
     from flows.publish import write_progress
     from reports.mail import mail_settings_from_env
 
-    write_progress(database_url, Path(pages_dir), year, scope, run_id)
-    mail = mail_settings_from_env(os.environ, out_dir)
-    result = deliver(database_url, Path(pages_dir), year, scope, run_id, mail)
-    if result.sent:  # the page on disk shows the 通知 dates just recorded
+    try:
+        mail = mail_settings_from_env(os.environ, out_dir)
+        return deliver(database_url, Path(pages_dir), year, scope, run_id, mail)
+    finally:
         write_progress(database_url, Path(pages_dir), year, scope, run_id)
-    return result
 
 
 @flow(name="recheck", log_prints=False)

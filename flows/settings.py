@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.runners import RunnerSettings, parse_workers, runner_settings
 from models.db import database_url_from_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,8 @@ class Settings:
     database_url: str
     batch_size: int = 200
     scope: str = "示例省份"
+    runner: RunnerSettings = field(default_factory=RunnerSettings)  # flows.runners
+    parse_workers: int = 1  # processes parsing under the default runner (flows.runners)
 
     @property
     def pages_dir(self) -> Path:
@@ -34,7 +37,9 @@ def build_settings(
     out: str | None,
     environ: Mapping[str, str],
     batch_size: int = 200,
+    runner: RunnerSettings | None = None,
 ) -> Settings:
+    """`runner` None: from `NIANBAO_RUNNER`/`NIANBAO_DASK_ADDRESS`/`NIANBAO_DASK_WORKERS`."""
     out_dir = Path(out or "out")
     registry_path = Path(registry) if registry else SAMPLE_PROVINCE / "registry.csv"
     source_path = Path(source) if source else SAMPLE_PROVINCE / "reports"
@@ -48,4 +53,6 @@ def build_settings(
         database_url=database_url_from_env(environ, out_dir / "nianbao.db"),
         batch_size=batch_size,
         scope=scope,
+        runner=runner or runner_settings(environ),
+        parse_workers=parse_workers(environ),
     )

@@ -14,6 +14,13 @@ from ingest.registry import Agency
 from models.finding import Finding
 
 
+class PersistError(Exception):
+    """The run could not be stored; nothing of it was (one transaction, rolled back).
+
+    The message is Chinese and free of credentials; the database error is `__cause__`.
+    """
+
+
 def parse_batch(items: Sequence[tuple], year: int) -> list[ParseOutcome]:
     """Read each agency's documents; every agency gets exactly one outcome.
 
@@ -108,45 +115,80 @@ def persist(
     findings: dict[str, list[Finding]],
     params: dict,
 ) -> tuple[int, dict[str, int]]:
-    """Store agencies, documents, reports, the run, outcomes and findings in one transaction."""
-    from models import lifecycle, store
-    from models.db import Database
+    """Store agencies, documents, reports, the run, outcomes and findings in one transaction.
+
+    A database failure (unreachable, connection lost, locked) raises `PersistError`:
+    the transaction is rolled back, so no partial run is left behind.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.db import Database, describe_error
 
     db = Database.connect(database_url)
     try:
-        db.create_schema()
-        with db.sessions.begin() as session:
-            store.upsert_registry(session, agencies)
-            run = store.start_run(session, year, params)
-            counts = {"opened": 0, "confirmed": 0, "fixed": 0, "reopened": 0}
-            for o in outcomes:
-                report_row = None
-                if o.path is not None and o.sha256 is not None:
-                    document = store.record_document(
-                        session,
-                        o.agency_id,
-                        year,
-                        str(o.path),
-                        o.sha256,
-                        file_name=o.path.name,
-                        size=o.size,
-                        media_type=o.path.suffix.lstrip("."),
-                    )
-                    report_row = store.record_report(
-                        session, document, o.report, "parsed" if o.report else o.status, o.reason
-                    )
-                store.record_outcome(session, run, o.agency_id, o.status, o.reason)
-                got = lifecycle.track(
-                    session, run, o.agency_id, year, report_row, findings.get(o.agency_id, [])
-                )
-                for k in counts:
-                    counts[k] += got.get(k, 0)
-            totals = _totals(outcomes, findings)
-            store.finish_run(session, run, "finished", {**totals, **counts})
-            run_id = run.id
-        return run_id, totals
+        return _persist(db, year, agencies, outcomes, findings, params)
+    except SQLAlchemyError as exc:
+        raise PersistError(
+            f"{describe_error(exc, database_url)}。本次审核结果没有保存：一次运行的全部记录"
+            "在同一个事务中写入，已整体回滚，数据库保持运行前的状态；恢复数据库后重新运行即可"
+        ) from exc
     finally:
         db.dispose()
+
+
+def _persist(db, year, agencies, outcomes, findings, params) -> tuple[int, dict[str, int]]:
+    """Set-based: a few statements per table for the whole run, not per agency."""
+    from models import lifecycle, store
+
+    db.create_schema()
+    with db.write_sessions.begin() as session:
+        store.upsert_registry(session, agencies)
+        run = store.start_run(session, year, params)
+        read = [o for o in outcomes if o.path is not None and o.sha256 is not None]
+        document_ids = store.record_documents(
+            session,
+            [
+                {
+                    "agency_id": o.agency_id,
+                    "year": year,
+                    "location": str(o.path),
+                    "content": o.sha256,
+                    "file_name": o.path.name,
+                    "size": o.size,
+                    "media_type": o.path.suffix.lstrip("."),
+                }
+                for o in read
+            ],
+        )
+        reports = store.record_reports(
+            session,
+            [
+                {
+                    "document_id": document_id,
+                    "agency_id": o.agency_id,
+                    "year": year,
+                    "canonical": o.report,
+                    "status": "parsed" if o.report else o.status,
+                    "message": o.reason,
+                }
+                for o, document_id in zip(read, document_ids, strict=True)
+            ],
+        )
+        report_of = {o.agency_id: r for o, r in zip(read, reports, strict=True)}
+        store.record_outcomes(session, run, [(o.agency_id, o.status, o.reason) for o in outcomes])
+        counts = lifecycle.track_batch(
+            session,
+            run,
+            year,
+            {
+                o.agency_id: (report_of.get(o.agency_id), findings.get(o.agency_id, []))
+                for o in outcomes
+            },
+        )
+        totals = _totals(outcomes, findings)
+        store.finish_run(session, run, "finished", {**totals, **counts})
+        run_id = run.id
+    return run_id, totals
 
 
 def _totals(outcomes: Sequence[ParseOutcome], findings: dict[str, list[Finding]]) -> dict[str, int]:

@@ -11,12 +11,19 @@ _QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("〔", 
 # not these supplement forms.
 _HAS_RADICAL = re.compile("[\u2e80-\u2eff]")
 _RADICALS = str.maketrans("⺠⻚⻓⻅⻋⻔⻛⻝⻩⻆⻜⻢⻘⻬⻄", "民页长见车门风食黄角飞马青齐西")
+# Full-width ASCII (！…～) and the ideographic space: NFKC maps each to one ASCII
+# character. Replacing the ones present first leaves text that passes NFKC's quick check,
+# so `unicodedata.normalize` returns at once instead of decomposing every character
+# (~1 ms on a report). The result is the same.
+_FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width brackets, digits, ideographic spaces), unified quotes, no page numbers."""
     if _HAS_RADICAL.search(text):
         text = text.translate(_RADICALS)
+    for wide in _FULL_WIDTH.keys() & set(text):
+        text = text.replace(wide, _FULL_WIDTH[wide])
     text = unicodedata.normalize("NFKC", text)
     for a, b in _QUOTE_PAIRS:  # str.replace is much faster than translate with a dict
         if a in text:

@@ -13,15 +13,18 @@ Transitions (anything else raises `TransitionError`):
 - **notified**: not a status change — a delivered message carried the finding.
 
 Seeing the same findings in the same report again changes nothing but `last_seen_*`.
+`track_batch` applies these rules to a whole run from one read of the agencies' stored
+findings (a few statements in all); `track` is the same for one agency.
 Cross-year rules (ids with `-XYEAR`) compare report y with y-1; by convention the
 later report (y) is the one to be corrected, and `compared_year` records y-1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from models import store
@@ -41,6 +44,7 @@ __all__ = [
     "fix_target",
     "record_event",
     "track",
+    "track_batch",
     "transition",
     "waive",
 ]
@@ -94,9 +98,7 @@ def transition(
     session: Session, finding: FindingRecord, kind: str, *, at: datetime | None = None, **event
 ) -> FindingEvent:
     """Apply event `kind` to `finding` (TRANSITIONS), set its status and log the event."""
-    new = TRANSITIONS.get(finding.status, {}).get(kind)
-    if new is None:
-        raise TransitionError(f"发现 {finding.id} 当前状态为 {finding.status}，不能执行 {kind}")
+    new = _next(finding.status, kind, finding.id)
     at = at or utc_now()
     finding.status = new
     finding.status_at = at
@@ -118,32 +120,89 @@ def track(
     `report` is the version just checked (None: nothing could be checked — then no
     finding is closed). Returns counts: opened, confirmed, fixed, reopened.
     """
+    return track_batch(session, run, year, {agency_id: (report, findings)}, seen_at=seen_at)
+
+
+def track_batch(
+    session: Session,
+    run: CheckRun,
+    year: int,
+    checked: Mapping[str, tuple[ParsedReport | store.StoredReport | None, Iterable[Finding]]],
+    *,
+    seen_at: datetime | None = None,
+) -> dict[str, int]:
+    """`track` for many agencies of one year (agency id -> (report, findings)), with a
+    few statements in all: the transitions are computed from one read of the
+    agencies' stored findings (`store.upsert_findings`). Summed counts."""
     at = seen_at or utc_now()
-    findings = list(findings)
-    before = {(r.rule, r.location): r for r in store.findings_for(session, agency_id, year)}
-    was = {key: (row.status, row.report_id) for key, row in before.items()}
-    counts = store.record_findings(session, run, agency_id, year, report, findings, seen_at=at)
+    session.flush()  # report ids
+    rows = store.upsert_findings(
+        session,
+        run,
+        year,
+        {a: (None if r is None else r.id, fs) for a, (r, fs) in checked.items()},
+        seen_at=at,
+    )
+    counts = {"opened": len(rows.opened), "confirmed": len(rows.ids) - len(rows.opened)}
     counts |= {"fixed": 0, "reopened": 0}
-    seen = {(f.rule, f.where) for f in findings}
-    rows = {(r.rule, r.location): r for r in store.findings_for(session, agency_id, year)}
-    for key in seen:
-        row = rows[key]
-        if key not in was:
-            row.status_at = at
-            row.fix_year, row.compared_year = fix_target(row.rule, year)
-            record_event(session, row, "opened", at=at, run=run, report=report)
-        elif was[key][0] == "fixed":
-            transition(session, row, "reopened", at=at, run=run, report=report)
-            counts["reopened"] += 1
-    checked = report is not None and report.status == "parsed"
-    for key, (status, report_id) in was.items():
-        if key in seen or status not in OPEN_STATUSES or not checked:
+    opened, changed, events = [], [], []
+
+    def log(finding_id: int, kind: str, report) -> None:
+        report_id = None if report is None else report.id
+        events.append(
+            {
+                "finding_id": finding_id,
+                "kind": kind,
+                "at": at,
+                "run_id": run.id,
+                "report_id": report_id,
+                "delivery_id": None,
+                "actor": "",
+                "note": "",
+            }
+        )
+
+    def change(finding_id: int, status: str, kind: str, report) -> None:
+        new = _next(status, kind, finding_id)
+        changed.append({"_id": finding_id, "status": new, "status_at": at})
+        counts[kind] += 1
+        log(finding_id, kind, report)
+
+    for key, finding_id in rows.ids.items():
+        report = checked[key[0]][0]
+        if key in rows.opened:  # not when a concurrent run inserted it: that run opens it
+            fix_year, compared_year = fix_target(key[1], year)
+            opened.append(
+                {
+                    "_id": finding_id,
+                    "status_at": at,
+                    "fix_year": fix_year,
+                    "compared_year": compared_year,
+                }
+            )
+            log(finding_id, "opened", report)
+        elif key in rows.before and rows.before[key].status == "fixed":
+            change(finding_id, "fixed", "reopened", report)
+    for key, was in rows.before.items():
+        report = checked[key[0]][0]
+        if key in rows.ids or was.status not in OPEN_STATUSES:
             continue
-        if report_id != report.id:  # a different document: a new version passed
-            transition(session, rows[key], "fixed", at=at, run=run, report=report)
-            counts["fixed"] += 1
-    session.flush()
+        if report is not None and report.status == "parsed" and was.report_id != report.id:
+            change(was.id, was.status, "fixed", report)  # a different document passed
+    table = FindingRecord.__table__
+    store._update_by_id(session, table, opened)
+    store._update_by_id(session, table, changed)
+    if events:
+        session.connection().execute(insert(FindingEvent.__table__), events)
+    store._expire(session, FindingRecord, (row["_id"] for row in opened + changed))
     return counts
+
+
+def _next(status: str, kind: str, finding_id: int | None) -> str:
+    new = TRANSITIONS.get(status, {}).get(kind)
+    if new is None:
+        raise TransitionError(f"发现 {finding_id} 当前状态为 {status}，不能执行 {kind}")
+    return new
 
 
 def waive(

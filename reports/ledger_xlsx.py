@@ -1,7 +1,8 @@
 """The 整改台账 as an XLSX workbook (openpyxl): one row per finding.
 
 Columns are Chinese; dates are real Excel dates (WPS/Excel sort and filter them);
-the header row is frozen and filtered.
+the header row is frozen and filtered. Written in openpyxl's write-only mode (rows
+stream out; cost linear in rows).
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 
 from models.ledger import LedgerEntry
 
+from .files import write_atomic
 from .labels import SEVERITY_LABELS, STATUS_LABELS
 from .progress import fix_target_text
 
@@ -43,59 +48,78 @@ HEADERS = (
 _FILL = {"open": "FDE4E1", "reopened": "FDE4E1", "fixed": "E8F3E8", "waived": "EEEEEE"}
 
 
+DATE_COLUMNS = (13, 14, 15)
+STATUS_COLUMN = 16
+
+
 def _date(value):
     return None if value is None else value.date()
 
 
+def _style(ws, **attrs) -> StyleArray:
+    """A cell style registered in `ws`'s workbook, for `Cell(style_array=…)`: one
+    lookup per style, not one per cell."""
+    cell = WriteOnlyCell(ws)
+    for name, value in attrs.items():
+        setattr(cell, name, value)
+    return cell._style
+
+
 def ledger_bytes(entries: Sequence[LedgerEntry], title: Callable[[str], str]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "整改台账"
-    ws.append([h for h, _ in HEADERS])
-    for cell, (_, width) in zip(ws[1], HEADERS, strict=True):
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[cell.column_letter].width = width
-    for n, e in enumerate(entries, start=1):
-        ws.append(
-            [
-                n,
-                e.agency_name,
-                e.region,
-                e.year,
-                fix_target_text(e),
-                e.rule,
-                title(e.rule),
-                SEVERITY_LABELS.get(e.severity, e.severity),
-                e.location,
-                e.message,
-                e.published,
-                e.expected,
-                _date(e.found_at),
-                _date(e.notified_at),
-                _date(e.fixed_at),
-                STATUS_LABELS.get(e.status, e.status),
-                e.waived_reason,
-                e.waived_by,
-            ]
-        )
-        fill = PatternFill("solid", fgColor=_FILL.get(e.status, "FFFFFF"))
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if cell.column in (13, 14, 15):
-                cell.number_format = "yyyy-mm-dd"
-        ws.cell(ws.max_row, 16).fill = fill
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("整改台账")
+    for n, (_, width) in enumerate(HEADERS, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    size = f"A1:{get_column_letter(len(HEADERS))}{len(entries) + 1}"
+    ws.auto_filter.ref = size
+    ws.calculate_dimension = lambda: size  # openpyxl writes <dimension> when it knows it
+    head = _style(
+        ws, font=Font(bold=True), alignment=Alignment(horizontal="center", vertical="center")
+    )
+    ws.append([Cell(ws, 1, 1, h, head) for h, _ in HEADERS])
+    if entries:  # a style is registered (and written) only once a row uses it
+        _append_rows(ws, entries, title)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
+def _append_rows(ws, entries: Sequence[LedgerEntry], title: Callable[[str], str]) -> None:
+    top = Alignment(vertical="top", wrap_text=True)
+    column = [_style(ws, alignment=top)] * len(HEADERS)
+    for i in DATE_COLUMNS:
+        column[i - 1] = _style(ws, alignment=top, number_format="yyyy-mm-dd")
+    fills: dict[str, StyleArray] = {}
+    for n, e in enumerate(entries, start=1):
+        if e.status not in fills:
+            color = _FILL.get(e.status, "FFFFFF")
+            fills[e.status] = _style(ws, alignment=top, fill=PatternFill("solid", fgColor=color))
+        column[STATUS_COLUMN - 1] = fills[e.status]
+        values = (
+            n,
+            e.agency_name,
+            e.region,
+            e.year,
+            fix_target_text(e),
+            e.rule,
+            title(e.rule),
+            SEVERITY_LABELS.get(e.severity, e.severity),
+            e.location,
+            e.message,
+            e.published,
+            e.expected,
+            _date(e.found_at),
+            _date(e.notified_at),
+            _date(e.fixed_at),
+            STATUS_LABELS.get(e.status, e.status),
+            e.waived_reason,
+            e.waived_by,
+        )
+        ws.append([Cell(ws, 1, 1, v, st) for v, st in zip(values, column, strict=True)])
+
+
 def write_ledger(
     path: str | Path, entries: Sequence[LedgerEntry], title: Callable[[str], str]
 ) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(ledger_bytes(entries, title))
-    return path
+    return write_atomic(path, ledger_bytes(entries, title))

@@ -15,7 +15,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .contexts import AgencySummaryContext, ProgressContext, ProvinceIndexContext, RulesContext
+from .files import write_atomic
 from .names import INDEX, RULES_PAGE, page_name
+from .table_html import row_label, value_cells
 
 AGENCY_TEMPLATE = "agency_summary.html"
 INDEX_TEMPLATE = "province_index.html"
@@ -32,9 +34,12 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat per page
     )
     env.filters["filesize"] = filesize
     env.filters["datetime"] = datetime_text
+    env.filters["row_label"] = row_label
+    env.filters["value_cells"] = value_cells
     return env
 
 
@@ -56,18 +61,12 @@ def render_rules(ctx: RulesContext) -> str:
 
 def write_rules(out_dir: str | Path, ctx: RulesContext) -> Path:
     """Write `rules.html` (the rule reference the findings link to) beside the index."""
-    path = Path(out_dir) / RULES_PAGE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_rules(ctx), encoding="utf-8")
-    return path
+    return write_atomic(Path(out_dir) / RULES_PAGE, render_rules(ctx))
 
 
 def write_progress(out_dir: str | Path, ctx: ProgressContext) -> Path:
     """Write `progress.html` (the 整改进展 overview) beside the index."""
-    path = Path(out_dir) / PROGRESS_PAGE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_progress(ctx), encoding="utf-8")
-    return path
+    return write_atomic(Path(out_dir) / PROGRESS_PAGE, render_progress(ctx))
 
 
 def write_site(
@@ -78,24 +77,33 @@ def write_site(
     """Write `index.html` and one page per agency (see names.page_name); return the paths,
     index first. Raises ValueError, before writing anything, on a duplicate agency id or
     an index row without a page."""
+    pages = _render_pages(agency_ctxs)
+    dangling = sorted(r.agency_id for r in index_ctx.rows if r.href not in pages)
+    if dangling:
+        raise ValueError(f"index rows without an agency page: {dangling}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_atomic(out / INDEX, render_province_index(index_ctx))]
+    written += [write_atomic(out / name, html) for name, html in pages.items()]
+    return written
+
+
+def write_pages(out_dir: str | Path, agency_ctxs: Iterable[AgencySummaryContext]) -> list[Path]:
+    """Write (replace) some agencies' pages of a site `write_site` wrote, e.g. those whose
+    findings were just notified; the index is left as it is. Raises ValueError, before
+    writing anything, on a duplicate agency id."""
+    pages = _render_pages(agency_ctxs)
+    return [write_atomic(Path(out_dir) / name, html) for name, html in pages.items()]
+
+
+def _render_pages(agency_ctxs: Iterable[AgencySummaryContext]) -> dict[str, str]:
     pages: dict[str, str] = {}
     for ctx in agency_ctxs:
         name = page_name(ctx.agency_id)
         if name in pages:
             raise ValueError(f"duplicate agency page {name!r} (agency id {ctx.agency_id!r})")
         pages[name] = render_agency_summary(ctx)
-    dangling = sorted(r.agency_id for r in index_ctx.rows if r.href not in pages)
-    if dangling:
-        raise ValueError(f"index rows without an agency page: {dangling}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / INDEX]
-    written[0].write_text(render_province_index(index_ctx), encoding="utf-8")
-    for name, html in pages.items():
-        path = out / name
-        path.write_text(html, encoding="utf-8")
-        written.append(path)
-    return written
+    return pages
 
 
 def filesize(size: int) -> str:

@@ -8,6 +8,7 @@ Marking is by exact key; a key that names no rendered cell marks nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -155,14 +156,14 @@ def t3_rows(
             rows.append(
                 Row("", T3_GROUP_HEADERS[name], None, level=_t3_level(name) - 1, header=True)
             )
-        key = f"t3.{name}"
+        key, keys = _t3_keys(name)
         values = t3.get(name)
         cells = None
         if values is not None:
             padded = list(values) + [None] * (len(T3_COLUMNS) - len(values))
             cells = tuple(
-                Cell(f"{key}.{i}", number_text(v), marks.get(f"{key}.{i}"))
-                for i, v in enumerate(padded)
+                Cell(k, number_text(v), marks.get(k))
+                for k, v in zip(_cell_keys(key, len(padded), keys), padded, strict=True)
             )
         label = T3_ROW_LABELS.get(name, name)
         rows.append(Row(key, label, cells, marks.get(key), level=_t3_level(name)))
@@ -182,6 +183,17 @@ def t4_rows(t4: list[int] | None, marks: dict[str, Mark]) -> tuple[Row, ...] | N
             cells.append(Cell(f"t4.{n}", number_text(value), marks.get(f"t4.{n}")))
         rows.append(Row("", T4_ROW_LABELS[group], tuple(cells)))
     return tuple(rows)
+
+
+@functools.lru_cache(maxsize=1024)
+def _t3_keys(name: str) -> tuple[str, tuple[str, ...]]:
+    """The row key of a 表三 row and its cell keys (the same for every report)."""
+    key = f"t3.{name}"
+    return key, tuple(f"{key}.{i}" for i in range(len(T3_COLUMNS)))
+
+
+def _cell_keys(key: str, n: int, known: tuple[str, ...]) -> tuple[str, ...]:
+    return known if n == len(known) else tuple(f"{key}.{i}" for i in range(n))
 
 
 def _t3_level(name: str) -> int:

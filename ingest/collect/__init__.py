@@ -2,8 +2,9 @@
 
 Public surface:
 
-- `CollectSettings`: timeouts, retries, per-host limit and delay, size cap, redirects,
-  pagination bound, User-Agent, local deadlines (one typed object, built at the entry point);
+- `CollectSettings`: timeouts, retries, per-host limit and delay, total concurrency, size
+  cap, redirects, pagination bound, User-Agent, local deadlines (one typed object, built
+  at the entry point); `options_from_env(environ)`: the fields `NIANBAO_COLLECT_*` set;
 - `make_client(settings)`, `Fetcher(client, settings)`: HTTP over a caller's `httpx.Client`;
 - `Archive(root)`: content-addressed raw archive (`<root>/<sha[:2]>/<sha>`);
 - `AgencyCollector(fetcher, archive)`: `collect(agency, year)` → `Collected`;
@@ -16,7 +17,7 @@ from .collector import COLLECTED, FAILED, LATE, MISSING, STATUS_TEXT, AgencyColl
 from .errors import CollectError, PermanentError, TransientError
 from .fetcher import Fetched, Fetcher, make_client
 from .hosts import HostLimiter
-from .settings import USER_AGENT, CollectSettings
+from .settings import USER_AGENT, CollectSettings, options_from_env
 
 __all__ = [
     "COLLECTED",
@@ -36,4 +37,5 @@ __all__ = [
     "PermanentError",
     "TransientError",
     "make_client",
+    "options_from_env",
 ]

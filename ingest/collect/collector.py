@@ -9,16 +9,19 @@ status is collected, missing (no report found) or failed (with a Chinese reason)
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ingest.registry import Agency
 
 from . import discovery
 from .archive import Archive
+from .discovery import Page
 from .errors import CollectError, ErrorPage
 from .fetcher import Fetched, Fetcher
 
@@ -83,8 +86,8 @@ class AgencyCollector:
         self.archive = archive
         self.max_pages = max_pages
 
-    def _get(self, role: str, url: str, result: Collected) -> tuple[FetchLog, Fetched, str, str]:
-        """Fetch, archive and log one URL; (log, fetched, html, page text) — each parsed once."""
+    def _get(self, role: str, url: str, result: Collected) -> tuple[FetchLog, Fetched, Page | None]:
+        """Fetch, archive and log one URL; (log, fetched, page), an HTML page parsed once."""
         fetched = self.fetcher.fetch(url)
         sha, _ = self.archive.put(fetched.content)
         log = FetchLog(
@@ -99,14 +102,13 @@ class AgencyCollector:
             media_of(fetched.content, fetched.final_url, fetched.content_type),
         )
         result.fetches.append(log)
-        html = page_text = ""
+        page = None
         if log.media == "html":
-            html = fetched.text()
-            page_text = _page_text(fetched.content)
-            if reason := discovery.error_page(html, page_text):
+            page = Page.parse(fetched.text())
+            if reason := discovery.error_page(page):
                 raise ErrorPage(f"{reason}：{fetched.final_url}", url)
         fetched.content = b""  # kept in the archive; a batch holds no bodies
-        return log, fetched, html, page_text
+        return log, fetched, page
 
     def collect(self, agency: Agency, year: int) -> Collected:
         result = Collected(agency.agency_id, year, FAILED, "")
@@ -126,12 +128,13 @@ class AgencyCollector:
                 page_url, result.listed_date = link.url, link.listed_date
                 stage = "访问报告页面"
             result.page_url = page_url
-            log, fetched, html, text = self._get("page", page_url, result)
+            log, fetched, page = self._get("page", page_url, result)
             document = log
-            if log.media == "html":
-                result.page_date = discovery.page_date(html, text)
-                files = discovery.attachments(html, fetched.final_url)
-                if files and discovery.is_shell(text):
+            if page is not None:
+                result.page_date = discovery.page_date(page)
+                shell = discovery.is_shell(page.text)
+                files = discovery.attachments(page, fetched.final_url) if shell else []
+                if files:
                     stage = "下载报告附件"
                     named = [f for f in files if discovery.names_report(f.title, year)]
                     document = self._get("attachment", (named or files)[0].url, result)[0]
@@ -150,7 +153,9 @@ class AgencyCollector:
         page = 0
         while url and page < self.max_pages and url not in seen:
             seen.add(url)
-            _, fetched, html, _ = self._get("column", url, result)
+            _, fetched, html = self._get("column", url, result)
+            if html is None:  # not a web page: no links to follow
+                return None, page + 1
             links = discovery.report_links(html, fetched.final_url, year)
             page += 1
             if links:
@@ -159,18 +164,43 @@ class AgencyCollector:
         return None, page
 
     def collect_many(self, agencies: Sequence[Agency], year: int, workers: int) -> list[Collected]:
-        """Every agency's `Collected`, in registry order (agencies run concurrently)."""
+        """Every agency's `Collected`, in registry order.
+
+        Up to `workers` agencies run at once, taken from the hosts in turn (the host of
+        the registry URL an agency starts from), at most twice the per-host limit per
+        host: a busy host never holds the workers another host could use, and its slots
+        stay busy while some of its agencies parse (the `HostLimiter` caps requests)."""
         if workers <= 1 or len(agencies) <= 1:
             return [self.collect(a, year) for a in agencies]
+        per_host = 2 * self.fetcher.limiter.limit
+        queues: dict[str, deque[int]] = {}
+        for n, a in enumerate(agencies):
+            queues.setdefault(start_host(a, year), deque()).append(n)
+        hosts = deque(queues)  # round-robin over the hosts with agencies waiting
+        running = dict.fromkeys(queues, 0)
+        results: list[Collected | None] = [None] * len(agencies)
+        pending: dict[Future, tuple[int, str]] = {}
         with ThreadPoolExecutor(max_workers=min(workers, len(agencies))) as pool:
-            return list(pool.map(lambda a: self.collect(a, year), agencies))
+            while hosts or pending:
+                for _ in range(len(hosts)):
+                    if len(pending) >= workers:
+                        break
+                    host = hosts.popleft()
+                    if running[host] < per_host:
+                        n = queues[host].popleft()
+                        running[host] += 1
+                        pending[pool.submit(self.collect, agencies[n], year)] = (n, host)
+                    if queues[host]:
+                        hosts.append(host)
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    n, host = pending.pop(fut)
+                    running[host] -= 1
+                    results[n] = fut.result()
+        return results  # type: ignore[return-value]
 
 
-def _page_text(data: bytes) -> str:
-    from ingest.errors import IngestError
-    from ingest.html_text import html_to_text
-
-    try:
-        return html_to_text(data).text
-    except IngestError:
-        return ""
+def start_host(agency: Agency, year: int) -> str:
+    """The host an agency's collection starts from (its report URL's, else its column's)."""
+    url = agency.report_urls.get(year) or agency.column_url or ""
+    return (urlsplit(url).hostname or "").lower()

@@ -9,12 +9,16 @@
 - `is_shell(text)`: a page whose own text is not the report (it links to an attachment);
 - `error_page(html)`: the reason when an HTML page is an error page served with 200;
 - `page_date(html, text)`: the published date the page shows (meta PubDate, 发布时间/发布日期).
+
+Each takes the markup as a string or as a `Page` (`Page.parse(html)`: parsed once, with
+its title and visible text), so a collector parses every page once.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 ATTACHMENT_SUFFIXES = (".docx", ".doc", ".pdf", ".wps")
@@ -40,6 +44,50 @@ class Link:
     listed_date: str | None = None  # the date printed beside the link in the column
 
 
+_SKIP = ("script", "style", "noscript", "select", "option", "iframe", "template")
+
+
+@dataclass(frozen=True)
+class Page:
+    """An HTML page parsed once: markup, tree (None if unparseable), title, visible text."""
+
+    html: str
+    root: Any
+    title: str
+    text: str  # the body's text, script/style/… left out; one line per source line
+
+    @classmethod
+    def parse(cls, html: str) -> Page:
+        root = _root(html)
+        if root is None:
+            return cls(html, None, "", "")
+        node = next(root.iter("title"), None)  # C iteration; findtext(".//title") walks in Python
+        title = " ".join((node.text_content() if node is not None else "").split())
+        return cls(html, root, title, _visible_text(root))
+
+
+def _visible_text(root) -> str:
+    """Text of the body without script, style and the like (serialised by lxml in C);
+    the skipped elements are emptied for the call and restored, so the tree is unchanged."""
+    from lxml import etree
+
+    body = root.find("body")
+    body = root if body is None else body
+    saved = []
+    for el in list(body.iter(*_SKIP)):
+        saved.append((el, el.text, list(el)))
+        el.text = None
+        for child in list(el):
+            el.remove(child)
+    try:
+        raw = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+    finally:
+        for el, text, children in reversed(saved):
+            el.text = text
+            el.extend(children)
+    return "\n".join(line for line in (" ".join(x.split()) for x in raw.split("\n")) if line)
+
+
 def _root(html: str):
     import lxml.html
 
@@ -49,8 +97,12 @@ def _root(html: str):
         return None
 
 
-def _anchors(html: str, base: str):
-    root = _root(html)
+def _page(html: str | Page) -> Page:
+    return html if isinstance(html, Page) else Page.parse(html)
+
+
+def _anchors(html: str | Page, base: str):
+    root = html.root if isinstance(html, Page) else _root(html)
     if root is None:
         return
     for a in root.iter("a"):
@@ -93,7 +145,7 @@ def _listed_date(a) -> str | None:
     return None
 
 
-def report_links(html: str, base: str, year: int) -> list[Link]:
+def report_links(html: str | Page, base: str, year: int) -> list[Link]:
     """Links naming `year`'s annual report, best first (stable within equal scores)."""
     found: list[tuple[int, int, Link]] = []
     seen: set[str] = set()
@@ -105,8 +157,9 @@ def report_links(html: str, base: str, year: int) -> list[Link]:
     return [link for _, _, link in sorted(found)]
 
 
-def next_page(html: str, base: str, page: int) -> str | None:
+def next_page(html: str | Page, base: str, page: int) -> str | None:
     """The URL of column page `page + 1` (page 0 is the first), or None."""
+    html = _page(html)
     for _, url, title in _anchors(html, base):
         if title.strip() in _NEXT_TEXT and url.rstrip("/") != base.rstrip("/"):
             return url
@@ -115,7 +168,7 @@ def next_page(html: str, base: str, page: int) -> str | None:
         m = _INDEX_PAGE.search(urlsplit(url).path)
         if m and int(m.group(1)) == wanted:
             return url
-    if m := _TRS_PAGER.search(html):
+    if m := _TRS_PAGER.search(html.html):
         total = int(m.group(1))
         if wanted < total:
             path = urlsplit(base).path
@@ -125,15 +178,19 @@ def next_page(html: str, base: str, page: int) -> str | None:
     return None
 
 
-def attachments(html: str, base: str) -> list[Link]:
+def attachments(html: str | Page, base: str) -> list[Link]:
     """Links to documents (.docx/.doc/.pdf/.wps), in page order."""
-    out: list[Link] = []
-    for _, url, title in _anchors(html, base):
-        if urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES) and url not in {
-            x.url for x in out
-        }:
-            out.append(Link(url, title))
-    return out
+    root = html.root if isinstance(html, Page) else _root(html)
+    out: dict[str, Link] = {}
+    for a in root.iter("a") if root is not None else ():
+        href = (a.get("href") or "").strip()
+        if not urlsplit(href).path.lower().endswith(ATTACHMENT_SUFFIXES):
+            continue  # a relative link's path ends as its absolute URL's does
+        url = urljoin(base, href)
+        if url not in out:
+            title = " ".join(((a.get("title") or "") + " " + a.text_content()).split())
+            out[url] = Link(url, title)
+    return list(out.values())
 
 
 def is_shell(text: str) -> bool:
@@ -143,12 +200,12 @@ def is_shell(text: str) -> bool:
     return not has_tables and len(flat) < 3000
 
 
-def error_page(html: str, text: str) -> str | None:
-    """The reason an HTML page served with 200 is really an error page, else None."""
-    root = _root(html)
-    title = ""
-    if root is not None:
-        title = " ".join((root.findtext(".//title") or "").split())
+def error_page(html: str | Page, text: str | None = None) -> str | None:
+    """The reason an HTML page served with 200 is really an error page, else None.
+    `text`: the page's text (default: the `Page`'s)."""
+    page = _page(html)
+    title = page.title
+    text = page.text if text is None else text
     flat = re.sub(r"\s+", "", text)
     if title and _ERROR_TITLE.search(title) and not _REPORT_WORDS.search(title):
         return f"网站返回的是错误页面（标题：{title[:40]}）"
@@ -167,8 +224,12 @@ _SHOWN_DATE = re.compile(
 )
 
 
-def page_date(html: str, text: str) -> str | None:
-    """ISO date the page says it was published (meta PubDate, else 发布时间/发布日期)."""
+def page_date(html: str | Page, text: str | None = None) -> str | None:
+    """ISO date the page says it was published (meta PubDate, else 发布时间/发布日期).
+    `text`: the page's text (default: the `Page`'s)."""
+    if isinstance(html, Page):
+        html, text = html.html, html.text if text is None else text
+    text = text or ""
     if m := _META_DATE.search(html[:20000]):
         if d := _DATE.search(m.group(1)):
             return _iso(*d.groups())

@@ -62,7 +62,8 @@ def make_client(settings: CollectSettings, **kwargs) -> httpx.Client:
     timeout = httpx.Timeout(
         settings.read_timeout, connect=settings.connect_timeout, pool=settings.total_timeout
     )
-    limits = httpx.Limits(max_connections=max(settings.workers, settings.per_host_limit) * 2)
+    connections = max(settings.workers, settings.per_host_limit) * 2
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.Client(
         timeout=timeout,
         # Header values are bytes on the wire; the Chinese part goes as UTF-8 (obs-text).

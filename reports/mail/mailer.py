@@ -6,25 +6,57 @@
 - `SmtpMailer(settings)`: SMTP with STARTTLS or SSL and login; one connection per
   batch (`with mailer:`), reconnecting after a failure. Errors never carry the
   password.
+
+Both write a message as `flatten` does: the bytes of `BytesGenerator` (what
+`message.as_bytes(policy=SMTP)` and `smtplib.SMTP.send_message` produce), with line
+endings converted in one pass instead of two writes per line (a digest with pages
+attached has tens of thousands of lines).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import io
 import smtplib
 import ssl
+from email.generator import NLCRE, BytesGenerator
 from email.message import EmailMessage
 from email.policy import SMTP
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Protocol
 
+from ..files import write_atomic
 from .settings import MailSettings, SmtpSettings
 
-__all__ = ["DeliveryError", "Mailer", "OutboxMailer", "SmtpMailer", "make_mailer"]
+__all__ = ["DeliveryError", "Mailer", "OutboxMailer", "SmtpMailer", "flatten", "make_mailer"]
 
 
 class DeliveryError(Exception):
     """A message could not be handed over; `str()` is safe to store and log."""
+
+
+class _Generator(BytesGenerator):
+    """`BytesGenerator` writing a body's lines at once (same bytes)."""
+
+    def _write_lines(self, lines: str) -> None:
+        # BytesGenerator: split on CRLF/CR/LF, write each line and the policy's line
+        # ending, the last line without one. One substitution writes the same.
+        if lines:
+            self.write(NLCRE.sub(self._NL, lines))
+
+
+def flatten(message: EmailMessage, *, smtp: bool = False) -> bytes:
+    """`message` as RFC 5322 bytes with CRLF line endings: those of
+    `message.as_bytes(policy=SMTP)`, or with `smtp` those `smtplib.SMTP.send_message`
+    sends (its generator also quotes a body line starting "From ")."""
+    out = io.BytesIO()
+    if smtp:  # send_message flattens a copy with the message's policy
+        _Generator(out, mangle_from_=True).flatten(copy.copy(message), linesep="\r\n")
+    else:
+        _Generator(out, mangle_from_=False, policy=SMTP).flatten(message, unixfrom=False)
+    return out.getvalue()
 
 
 class Mailer(Protocol):
@@ -36,7 +68,8 @@ class Mailer(Protocol):
 
 
 class OutboxMailer:
-    """Writes each message as an RFC 5322 `.eml` file, named after its Message-ID."""
+    """Writes each message as an RFC 5322 `.eml` file, named after its Message-ID and
+    recipient, atomically: the same message written again replaces its file."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -51,8 +84,7 @@ class OutboxMailer:
         key = str(message["Message-ID"] or message["Subject"]) + str(message["To"])
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / f"{name}.eml").write_bytes(message.as_bytes(policy=SMTP))
+            write_atomic(self.folder / f"{name}.eml", flatten(message))
         except OSError as exc:
             raise DeliveryError(f"无法写入发件箱 {self.folder}：{exc.strerror}") from exc
 
@@ -88,7 +120,7 @@ class SmtpMailer:
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            self._smtp.send_message(message)
+            _send(self._smtp, message)
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryError(self._describe(exc)) from None
@@ -105,6 +137,23 @@ class SmtpMailer:
         s = self.settings
         text = f"SMTP {s.host}:{s.port} 发送失败：{type(exc).__name__}: {exc}"
         return text.replace(s.password, "***") if s.password else text
+
+
+def _send(smtp: smtplib.SMTP, message: EmailMessage) -> None:
+    """`smtp.send_message(message)` for the messages `compose` builds (From, To; no
+    Bcc, Cc or Resent-), the bytes from `flatten`. Non-ASCII addresses need SMTPUTF8
+    and a UTF-8 policy: those go through `send_message` itself."""
+    if any(h in message for h in ("Cc", "Bcc", "Sender", "Resent-Date")) or not (
+        "From" in message and "To" in message
+    ):
+        smtp.send_message(message)
+        return
+    sender = getaddresses([str(message["From"])])[0][1]
+    to = [a for _, a in getaddresses([str(message["To"])])]
+    if not all(a.isascii() for a in (sender, *to)):
+        smtp.send_message(message)
+        return
+    smtp.sendmail(sender, to, flatten(message, smtp=True))
 
 
 def make_mailer(settings: MailSettings) -> Mailer:

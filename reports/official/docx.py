@@ -5,7 +5,13 @@ from __future__ import annotations
 import io
 
 from models.canonical import CanonicalReport
-from reports.official.layout import SECTION_HEADINGS, SECTION_TEXT, Table, report_tables, title
+from reports.official.layout import (
+    Table,
+    report_tables,
+    section_paragraphs,
+    shown_sections,
+    title,
+)
 
 
 def _place(rows: Table) -> tuple[list[tuple[int, int, object]], int]:
@@ -47,10 +53,12 @@ def to_docx(report: CanonicalReport) -> bytes:
     document.sections[0].header.paragraphs[0].text = "页眉：示例政府办公室 1 2 3"
     document.add_heading(title(report), level=1)
     tables = report_tables(report)
-    for section, heading in SECTION_HEADINGS.items():
+    if report.preamble:
+        document.add_paragraph(report.preamble)
+    for section, heading in shown_sections(report).items():
         document.add_paragraph(heading)
-        if section in SECTION_TEXT:
-            document.add_paragraph(SECTION_TEXT[section])
+        for paragraph in section_paragraphs(report, section):
+            document.add_paragraph(paragraph)
         if section in tables:
             _table(document, tables[section])
     if report.published_date:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from models.canonical import CanonicalReport
-from reports.official.layout import SECTION_HEADINGS, SECTION_TEXT, Table, report_tables, title
+from reports.official.layout import (
+    Table,
+    report_tables,
+    section_paragraphs,
+    shown_sections,
+    title,
+)
 
 
 def _table(rows: Table) -> str:
@@ -36,12 +42,17 @@ def to_html(report: CanonicalReport, charset: str = "utf-8", declare: bool = Tru
         '<div class="nav"><a href="/">首页</a> &gt; <a href="#">政府信息公开年报</a></div>',
         f'<div class="article"><h1>{escape(title(report))}</h1>',
     ]
-    for section, heading in SECTION_HEADINGS.items():
+    if report.preamble:
+        parts.append(f"<p>{escape(report.preamble)}</p>")
+    for section, heading in shown_sections(report).items():
         parts.append(f"<p><strong>{heading}</strong></p>")
-        if section in SECTION_TEXT:
-            parts.append(f"<p>{SECTION_TEXT[section]}</p>")
+        parts += [f"<p>{escape(p)}</p>" for p in section_paragraphs(report, section)]
         if section in tables:
             parts.append(_table(tables[section]))
+    if report.published_date:  # the signature, as printed under the report
+        y, m, d = report.published_date.split("-")
+        parts.append(f'<p style="text-align:right">{escape(report.agency or "")}</p>')
+        parts.append(f'<p style="text-align:right">{int(y)}年{int(m)}月{int(d)}日</p>')
     parts.append(
         '</div><div class="footer">主办单位：示例政府办公室 网站标识码 0000000000</div>'
         "</body></html>"

@@ -187,8 +187,27 @@ SECTION_TEXT = {
 
 
 def report_tables(report: CanonicalReport) -> dict[str, Table]:
-    """Section -> the table printed in it."""
-    return {"二": t2_table(report), "三": t3_table(report), "四": t4_table(report)}
+    """Section -> the table printed in it; a table the report left out (None) is not printed."""
+    tables = {"二": (report.t2, t2_table), "三": (report.t3, t3_table), "四": (report.t4, t4_table)}
+    return {s: build(report) for s, (value, build) in tables.items() if value is not None}
+
+
+def shown_sections(report: CanonicalReport) -> dict[str, str]:
+    """Section -> heading, for the parts the report has (all six when it names none)."""
+    present = set(report.sections_present or SECTION_HEADINGS)
+    return {s: h for s, h in SECTION_HEADINGS.items() if s in present}
+
+
+def section_paragraphs(report: CanonicalReport, section: str) -> list[str]:
+    """The text of a narrative part (一, 五, 六): the report's own (`report.sections`, one
+    paragraph a line, its heading left out) or the standard sentence."""
+    own = report.sections.get(section, "").strip() if section in SECTION_TEXT else ""
+    heading = SECTION_HEADINGS[section]
+    if own.startswith(heading):
+        own = own[len(heading) :].strip()
+    if own:
+        return [line.strip() for line in own.splitlines() if line.strip()]
+    return [SECTION_TEXT[section]] if section in SECTION_TEXT else []
 
 
 def title(report: CanonicalReport) -> str:

@@ -70,3 +70,18 @@ def corpus_findings(truths, corpus_check):
     for finding in corpus_check[1]:
         by_name[name_of[finding.report_id]].append(finding)
     return by_name
+
+
+@pytest.fixture(scope="session")
+def gx_sql_source():
+    """`gx_sql_source(context, name, url)`: a GX data source on the test database URL
+    (SQLite file or the `NIANBAO_TEST_DATABASE_URL` server), for the SQL execution engine."""
+
+    def add(context, name: str, url: str):
+        if url.startswith("sqlite"):
+            return context.data_sources.add_sqlite(name, connection_string=url)
+        if url.startswith("postgresql"):
+            return context.data_sources.add_postgres(name, connection_string=url)
+        return context.data_sources.add_sql(name, connection_string=url)
+
+    return add

@@ -1,4 +1,5 @@
-"""The custom GX expectations on pandas and on SQLite (SQLAlchemy execution engine)."""
+"""The custom GX expectations on pandas and on SQL (SQLAlchemy execution engine): a SQLite
+file, or the PostgreSQL server of `NIANBAO_TEST_DATABASE_URL`."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ FRAME = pd.DataFrame(
 
 
 @pytest.fixture(scope="module")
-def gx_run(checker, tmp_path_factory):
+def gx_run(checker, tmp_path_factory, new_database_url, gx_sql_source):
     """run(expectations, engine) -> [(success, failing ids)] through a fresh GX context."""
     import great_expectations as gx
     import sqlalchemy as sa
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    db = tmp_path_factory.mktemp("gx") / "batch.db"
-    engine = sa.create_engine(f"sqlite:///{db}")
+    url = new_database_url(tmp_path_factory.mktemp("gx"))
+    engine = sa.create_engine(url)
     FRAME.to_sql("batch", engine, index=False)
     engine.dispose()
     context = gx.get_context(mode="ephemeral")
@@ -36,7 +37,7 @@ def gx_run(checker, tmp_path_factory):
         .add_batch_definition_whole_dataframe("b")
     )
     sql_batch = (
-        context.data_sources.add_sqlite("s", connection_string=f"sqlite:///{db}")
+        gx_sql_source(context, "s", url)
         .add_table_asset("a", table_name="batch")
         .add_batch_definition_whole_table("b")
     )
@@ -70,7 +71,7 @@ def gx_run(checker, tmp_path_factory):
     return run
 
 
-@pytest.mark.parametrize("engine", ["pandas", "sqlite"])
+@pytest.mark.parametrize("engine", ["pandas", "sql"])
 def test_linear_identity(gx_run, engine):
     from expectations.custom import ExpectMulticolumnLinearIdentity
 
@@ -89,7 +90,7 @@ def test_linear_identity(gx_run, engine):
     assert results == [(False, ["bad"]), (True, [])]
 
 
-@pytest.mark.parametrize("engine", ["pandas", "sqlite"])
+@pytest.mark.parametrize("engine", ["pandas", "sql"])
 def test_non_negative_integers(gx_run, engine):
     from expectations.custom import ExpectMulticolumnValuesToBeNonNegativeIntegers
 

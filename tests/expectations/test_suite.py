@@ -46,8 +46,9 @@ def test_exported_json_loads_back_into_gx(checker):
     assert len(suite.expectations) == len(build_suite().expectations)
 
 
-def test_suite_runs_on_sqlite_like_on_pandas(corpus_check, checker, tmp_path):
-    """The same suite over the corpus in a SQLite table gives the same findings."""
+def test_suite_runs_on_sql_like_on_pandas(corpus_check, checker, database_url, gx_sql_source):
+    """The same suite over the corpus in a SQL table (SQLite, or the PostgreSQL test
+    server) gives the same findings."""
     import great_expectations as gx
     import sqlalchemy as sa
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -57,14 +58,13 @@ def test_suite_runs_on_sqlite_like_on_pandas(corpus_check, checker, tmp_path):
 
     reports, findings = corpus_check
     ids = [report.file for report in reports]
-    url = f"sqlite:///{tmp_path / 'batch.db'}"
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(database_url)
     build_frame(reports, ids).to_sql("reports", engine, index=False)
     engine.dispose()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
-        context.data_sources.add_sqlite("s", connection_string=url)
+        gx_sql_source(context, "s", database_url)
         .add_table_asset("reports", table_name="reports")
         .add_batch_definition_whole_table("b")
     )

@@ -10,13 +10,13 @@ from models.db import Database
 from models.tables import AgencyOutcome, FindingRecord, SourceDocument
 
 
-def _settings(tmp_path, year, source=None, registry=None):
+def _settings(tmp_path, database_url, year, source=None, registry=None):
     return Settings(
         year=year,
         registry=registry or SAMPLE_PROVINCE / "registry.csv",
         source=source or SAMPLE_PROVINCE / "reports",
         out_dir=tmp_path / "out",
-        database_url=f"sqlite:///{tmp_path / 'nianbao.db'}",
+        database_url=database_url,
         batch_size=4,
     )
 
@@ -26,8 +26,8 @@ def _count(db, model):
         return s.scalar(select(func.count()).select_from(model))
 
 
-def test_sample_province_review_and_rerun(prefect_harness, tmp_path):
-    settings = _settings(tmp_path, 2023)
+def test_sample_province_review_and_rerun(prefect_harness, tmp_path, database_url):
+    settings = _settings(tmp_path, database_url, 2023)
     summary = run_review(settings)
     assert summary.outcomes["ha-hongze"] == "parsed"
     assert summary.outcomes["pt-scj"] == "missing"
@@ -49,7 +49,7 @@ def test_sample_province_review_and_rerun(prefect_harness, tmp_path):
     db.dispose()
 
 
-def test_bad_documents_get_recorded_outcomes(prefect_harness, tmp_path):
+def test_bad_documents_get_recorded_outcomes(prefect_harness, tmp_path, database_url):
     source = tmp_path / "src" / "2022"
     source.mkdir(parents=True)
     shutil.copy(SAMPLE_PROVINCE / "reports" / "2022" / "pt-gaj.txt", source / "pt-gaj.txt")
@@ -61,7 +61,7 @@ def test_bad_documents_get_recorded_outcomes(prefect_harness, tmp_path):
     shutil.copy(SAMPLE_PROVINCE / "reports" / "2023" / "pt-hzs.txt", source / "pt-hzs.txt")
     (source / "stranger.txt").write_text("不在名录中的文件", encoding="utf-8")
 
-    summary = run_review(_settings(tmp_path, 2022, source=tmp_path / "src"))
+    summary = run_review(_settings(tmp_path, database_url, 2022, source=tmp_path / "src"))
     o = summary.outcomes
     assert o["pt-gaj"] == "parsed"
     assert o["pt-nyn"] == "empty"
@@ -70,7 +70,7 @@ def test_bad_documents_get_recorded_outcomes(prefect_harness, tmp_path):
     assert o["pt-hzs"] == "wrong_year"
     assert o["pt-jtj"] == "missing"
 
-    db = Database.connect(f"sqlite:///{tmp_path / 'nianbao.db'}")
+    db = Database.connect(database_url)
     with db.sessions() as s:
         reasons = {r.agency_id: r.reason for r in s.scalars(select(AgencyOutcome))}
     db.dispose()

@@ -1,4 +1,5 @@
-"""The collect stages and flow over the fake province (real local HTTP server, SQLite)."""
+"""The collect stages and flow over the fake province (real local HTTP server, the test
+database)."""
 
 from __future__ import annotations
 
@@ -35,11 +36,10 @@ def province():
     threaded.stop()
 
 
-def _run(server, tmp, state):
+def _run(server, tmp, state, url):
     state["flaky_hits"] = 0
     settings = build_collect_settings(tmp, FAST)
     agencies = load_registry(registry_csv(server, tmp / "registry.csv"))
-    url = f"sqlite:///{tmp / 'nianbao.db'}"
     results = collect_batch(agencies, YEAR, settings)
     collections = record_collection(url, YEAR, agencies, results, settings, tmp / "collected")
     findings = check_publications(collections)
@@ -56,9 +56,9 @@ def _count(url, table):
         db.dispose()
 
 
-def test_collect_record_check_and_rerun(province, tmp_path):
+def test_collect_record_check_and_rerun(province, tmp_path, database_url):
     server, state = province
-    url, collections, findings = _run(server, tmp_path, state)
+    url, collections, findings = _run(server, tmp_path, state, database_url)
     assert {k: c.status for k, c in collections.items()} == EXPECTED
     assert collections["zone"].path.name == "zone.html"
     assert collections["scj"].path.name == "scj.pdf"
@@ -72,7 +72,7 @@ def test_collect_record_check_and_rerun(province, tmp_path):
     assert documents > 0 and recorded > 0
 
     # Nothing changed: no new document, no new finding.
-    _, again, findings2 = _run(server, tmp_path, state)
+    _, again, findings2 = _run(server, tmp_path, state, url)
     assert {k: c.status for k, c in again.items()} == EXPECTED
     assert _count(url, SourceDocument) == documents
     assert _count(url, FindingRecord) == recorded
@@ -83,7 +83,7 @@ def test_collect_record_check_and_rerun(province, tmp_path):
         "政府信息公开".encode(), "政府信息公开".encode() + b" ", 1
     )
     try:
-        _, third, findings3 = _run(server, tmp_path, state)
+        _, third, findings3 = _run(server, tmp_path, state, url)
     finally:
         state.pop("zone_body")
     assert third["zone"].publication.versions == 2
@@ -91,7 +91,7 @@ def test_collect_record_check_and_rerun(province, tmp_path):
     assert _count(url, SourceDocument) == documents + 1
 
 
-def test_collect_flow_and_review(province, tmp_path, prefect_harness):
+def test_collect_flow_and_review(province, tmp_path, prefect_harness, database_url):
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.annual_review import annual_review
@@ -101,7 +101,7 @@ def test_collect_flow_and_review(province, tmp_path, prefect_harness):
     state["flaky_hits"] = 0
     registry = registry_csv(server, tmp_path / "registry.csv")
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        summary = collect(YEAR, str(registry), str(tmp_path), options=FAST)
+        summary = collect(YEAR, str(registry), str(tmp_path), database_url, options=FAST)
     assert summary.outcomes == EXPECTED
     assert summary.findings >= 8
     assert all(summary.reasons.values())
@@ -110,15 +110,20 @@ def test_collect_flow_and_review(province, tmp_path, prefect_harness):
     # (default timeouts: only the agencies that answer at once).
     quick = registry_csv(server, tmp_path / "quick.csv", {"zone", "scj", "nothing", "gone", "late"})
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        review = annual_review(YEAR, str(quick), str(tmp_path / "none"), str(tmp_path / "r"))
+        review = annual_review(
+            YEAR, str(quick), str(tmp_path / "none"), str(tmp_path / "r"), database_url
+        )
     assert review.outcomes["zone"] == "parsed"
     assert review.outcomes["scj"] == "parsed"  # the PDF behind the shell page
     assert review.outcomes["nothing"] == "missing"
     assert review.outcomes["gone"] == "failed"
-    db = Database.connect(f"sqlite:///{tmp_path / 'r' / 'nianbao.db'}")
+    db = Database.connect(database_url)  # the database the collection used, as in production
     try:
         with db.sessions() as s:
-            rules = set(s.execute(select(FindingRecord.agency_id, FindingRecord.rule)))
+            seen = select(FindingRecord.agency_id, FindingRecord.rule).where(
+                FindingRecord.last_run_id == review.run_id
+            )
+            rules = set(s.execute(seen))
     finally:
         db.dispose()
     assert ("nothing", "PUB-MISSING") in rules and ("late", "PUB-DEADLINE") in rules
@@ -129,3 +134,49 @@ def test_cli_has_collect():
 
     args = build_parser().parse_args(["collect", "--year", "2023", "--per-host", "2"])
     assert args.year == 2023 and args.per_host == 2 and args.func.__name__ == "cmd_collect"
+
+
+def test_review_collection_settings_from_environment_and_config(tmp_path):
+    from flows.collect import review_collect_settings
+
+    config = tmp_path / "province.yaml"
+    config.write_text("deadlines:\n  department: '01-15'\n", encoding="utf-8")
+    environ = {"NIANBAO_COLLECT_DELAY": "0", "NIANBAO_COLLECT_CONCURRENCY": "48"}
+    settings = review_collect_settings(tmp_path, str(config), environ)
+    assert settings.per_host_delay == 0 and settings.workers == 48
+    assert settings.per_host_limit == 4  # not set: the default
+    assert dict(settings.local_deadlines) == {"department": "01-15"}
+    assert settings.archive_dir == tmp_path / "archive"
+    assert review_collect_settings(tmp_path, None, {}).local_deadlines == {}
+
+
+def test_batches_take_the_hosts_in_turn():
+    from flows.collect import by_host
+    from ingest.registry import Agency
+
+    def agency(agency_id, host):
+        return Agency(agency_id, agency_id, "本地", "county", "department", column_url=host)
+
+    agencies = [agency(f"a{n}", "http://a.test/") for n in range(3)]
+    agencies += [agency("b0", "http://b.test/"), agency("c0", "http://C.test:81/x")]
+    assert [a.agency_id for a in by_host(agencies, YEAR)] == ["a0", "b0", "c0", "a1", "a2"]
+
+
+def test_record_replaces_earlier_report_files(province, tmp_path, database_url):
+    server, state = province
+    state["flaky_hits"] = 0
+    documents = tmp_path / "collected"
+    documents.mkdir()
+    (documents / "zone.pdf").write_bytes(b"%PDF old")  # an earlier collection's report
+    (documents / "nothing.html").write_text("old")  # found last time, not this time
+    (documents / "zone.x.html").write_text("another agency's")
+    settings = build_collect_settings(tmp_path, FAST)
+    agencies = [
+        a
+        for a in load_registry(registry_csv(server, tmp_path / "registry.csv"))
+        if a.agency_id in {"zone", "nothing"}
+    ]
+    results = collect_batch(agencies, YEAR, settings)
+    got = record_collection(database_url, YEAR, agencies, results, settings, documents)
+    assert {c.agency_id: c.path for c in got} == {"zone": documents / "zone.html", "nothing": None}
+    assert sorted(p.name for p in documents.iterdir()) == ["zone.html", "zone.x.html"]

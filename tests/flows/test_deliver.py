@@ -5,7 +5,6 @@ and the next run delivers. Stage functions only (no Prefect)."""
 from __future__ import annotations
 
 import email
-import shutil
 import socket
 from email.headerregistry import Address
 from email.policy import default
@@ -53,33 +52,29 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    """A database and pages after one review of two real 2023 reports (洪泽区 has errors)."""
-    root = tmp_path_factory.mktemp("seeded")
+def reviewed(tmp_path_factory):
+    """Two real 2023 reports parsed and checked once (洪泽区 has errors)."""
+    root = tmp_path_factory.mktemp("reviewed")
     (root / "registry.csv").write_text(REGISTRY, encoding="utf-8")
     agencies = load_registry(root / "registry.csv")
     found = find_documents(SAMPLE_PROVINCE / "reports", YEAR, agencies)
     outcomes = stages.parse_batch(
         [(a.agency_id, found.documents[a.agency_id]) for a in agencies], YEAR
     )
-    findings = stages.check_outcomes(outcomes)
-    url = f"sqlite:///{root / 'nianbao.db'}"
-    run_id, _ = stages.persist(url, YEAR, agencies, outcomes, findings, {})
-    pages = root / "out" / str(YEAR)
-    stages.render(pages, YEAR, "江苏示例", run_id, agencies, outcomes, findings, database_url=url)
-    write_progress(url, pages, YEAR, "江苏示例", run_id)
-    (root / "run_id").write_text(str(run_id))
-    return root
+    return agencies, outcomes, stages.check_outcomes(outcomes)
 
 
 @pytest.fixture
-def workspace(seeded, tmp_path) -> tuple[str, Path, int]:
-    shutil.copytree(seeded, tmp_path, dirs_exist_ok=True)
-    return (
-        f"sqlite:///{tmp_path / 'nianbao.db'}",
-        tmp_path / "out" / str(YEAR),
-        int((tmp_path / "run_id").read_text()),
+def workspace(reviewed, database_url, tmp_path) -> tuple[str, Path, int]:
+    """The test database and pages after one review of `reviewed`."""
+    agencies, outcomes, findings = reviewed
+    run_id, _ = stages.persist(database_url, YEAR, agencies, outcomes, findings, {})
+    pages = tmp_path / "out" / str(YEAR)
+    stages.render(
+        pages, YEAR, "江苏示例", run_id, agencies, outcomes, findings, database_url=database_url
     )
+    write_progress(database_url, pages, YEAR, "江苏示例", run_id)
+    return database_url, pages, run_id
 
 
 class Server:
@@ -121,6 +116,7 @@ def test_digest_and_agency_mail_through_smtp(workspace, smtp, tmp_path):
     sink, _, port = smtp
     result = deliver(url, pages, YEAR, "江苏示例", run_id, _mail(port, tmp_path))
     assert (result.sent, result.failed) == (3, 0)
+    assert result.notified == {"ha-hongze"}  # pt-jtj has no findings
     by_rcpt = {rcpts[0]: m for rcpts, m in sink.messages}
     assert sorted(by_rcpt) == ["gk@hongze.example.cn", "gkb@js.example.cn", "sup@huaian.example.cn"]
 

@@ -34,7 +34,9 @@ def _subjects(outbox):
     )
 
 
-def test_fix_is_opened_notified_and_closed(prefect_harness, tmp_path, capsys, monkeypatch):
+def test_fix_is_opened_notified_and_closed(
+    prefect_harness, tmp_path, database_url, capsys, monkeypatch
+):
     monkeypatch.delenv("NIANBAO_SMTP_HOST", raising=False)
     monkeypatch.delenv("NIANBAO_DATABASE_URL", raising=False)
     source = tmp_path / "src" / str(YEAR)
@@ -45,7 +47,7 @@ def test_fix_is_opened_notified_and_closed(prefect_harness, tmp_path, capsys, mo
     registry.write_text(REGISTRY, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    url = f"sqlite:///{out / 'nianbao.db'}"
+    url = database_url
     settings = Settings(YEAR, registry, tmp_path / "src", out, url, batch_size=10, scope="淮安")
 
     summary = run_review(settings)

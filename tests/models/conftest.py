@@ -1,13 +1,9 @@
-"""A real database per test: a fresh SQLite file, or `NIANBAO_TEST_DATABASE_URL`.
-
-With `NIANBAO_TEST_DATABASE_URL=postgresql+psycopg://…` the same tests run against
-PostgreSQL; the schema is dropped and recreated around each test there.
-"""
+"""Sessions on the shared `database` fixture (tests/conftest.py: a fresh SQLite file, or
+the server of `NIANBAO_TEST_DATABASE_URL` emptied before each test), and truth data."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,29 +11,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import store
-from models.base import Base
 from models.canonical import CanonicalReport
 from models.db import Database
 
-TEST_DATABASE_URL_VARIABLE = "NIANBAO_TEST_DATABASE_URL"
 TRUTH = Path(__file__).parents[1] / "fixtures/corpus/truth"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return os.environ.get(TEST_DATABASE_URL_VARIABLE) or f"sqlite:///{tmp_path / 'nianbao.db'}"
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database.connect(database_url)
-    if db.engine.dialect.name != "sqlite":
-        Base.metadata.drop_all(db.engine)
-    db.create_schema()
-    yield db
-    if db.engine.dialect.name != "sqlite":
-        Base.metadata.drop_all(db.engine)
-    db.dispose()
 
 
 @pytest.fixture

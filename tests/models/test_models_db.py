@@ -1,5 +1,7 @@
 """Engine, session factory and schema (models/db.py)."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -7,7 +9,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import StatementError
 
 from models import store
-from models.db import create_schema, database_url_from_env
+from models.db import Database, create_schema, database_url_from_env
 from models.tables import CheckRun
 
 TABLES = {
@@ -36,9 +38,30 @@ def test_schema_has_every_table_and_is_idempotent(database):
     assert TABLES <= set(inspect(database.engine).get_table_names())
 
 
+def test_two_runs_create_the_schema_at_once(database_url):
+    """Two reviews starting on an empty database: one creates the tables, the other
+    waits for it (it used to fail: "database is locked", or a duplicate pg_type key)."""
+    start = threading.Barrier(2, timeout=30)
+
+    def create():
+        db = Database.connect(database_url)
+        try:
+            start.wait()
+            db.create_schema()
+        finally:
+            db.dispose()
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(create) for _ in range(2)]:
+            future.result()
+    db = Database.connect(database_url)
+    assert TABLES <= set(inspect(db.engine).get_table_names())
+    db.dispose()
+
+
 def test_sqlite_enforces_foreign_keys_and_uses_wal(database):
     if database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
+        pytest.skip("SQLite only: its PRAGMA foreign_keys and journal_mode")
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"

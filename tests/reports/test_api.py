@@ -23,6 +23,7 @@ def test_public_surface():
         "render_province_index",
         "render_rules",
         "rule_href",
+        "write_pages",
         "write_progress",
         "write_rules",
         "write_site",

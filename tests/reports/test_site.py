@@ -9,7 +9,7 @@ import pytest
 
 from reports.contexts import AgencyRow, ProvinceIndexContext
 from reports.names import page_name
-from reports.render import write_site
+from reports.render import render_agency_summary, write_pages, write_site
 
 IDS = ["hongze-qu", "../../etc/passwd", "淮安/市 政府", "index", "CON", "a_b", "a/b", ".hidden", ""]
 
@@ -60,3 +60,18 @@ def test_duplicate_or_dangling_rejected_before_writing(tmp_path, make_ctx, hongz
     with pytest.raises(ValueError, match="without an agency page"):
         write_site(tmp_path / "b", index, ctxs[:1])
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_write_pages_replaces_some_pages_only(tmp_path, make_ctx, hongze_2023):
+    index, ctxs = site(make_ctx, hongze_2023, ["x", "y"])
+    write_site(tmp_path, index, ctxs)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    later = make_ctx(hongze_2023, agency_id="y", run_id="run-2")
+    assert write_pages(tmp_path, [later]) == [tmp_path / "y.html"]
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after["y.html"] == render_agency_summary(later).encode() != before["y.html"]
+    assert {k: v for k, v in after.items() if k != "y.html"} == {
+        k: v for k, v in before.items() if k != "y.html"
+    }
+    with pytest.raises(ValueError, match="duplicate"):
+        write_pages(tmp_path, [later, later])

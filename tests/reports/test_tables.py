@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from models.finding import Finding
 from reports.contexts import FindingView
-from reports.tables import cell_marks, number_text, t4_rows
+from reports.table_html import row_label, value_cells
+from reports.tables import Cell, Mark, Row, cell_marks, number_text, t4_rows
 
 
 def test_cell_marks_dedupe_rules_and_take_worst():
@@ -52,3 +53,22 @@ def test_finding_view_from_finding():
         v.cells,
         v.severity_label,
     ) == ("T4-TOTAL", "title", "error", "basis", "w", "m", "p", "e", "ev", ("t4.4",), "错误")
+
+
+def test_cell_markup_is_escaped_and_marked():
+    """The filters write what the template's macros wrote (reports.table_html)."""
+    mark = Mark(("R<1>", "R&2"), "error")
+    cells = (Cell("t2.a\"b'.0", "<7>"), Cell("t4.1", "8", mark))
+    assert value_cells(cells) == (
+        '<td class="num" data-cell="t2.a&#34;b&#39;.0">&lt;7&gt;</td>'
+        '<td class="num flag flag-error" data-cell="t4.1" title="R&lt;1&gt;, R&amp;2">8</td>'
+    )
+    assert value_cells(()) == ""
+    row = Row("t3.三.六.1", "其他<a>", (), mark, level=2)
+    assert row_label(row) == (
+        '<th scope="row" class="lvl-2 flag flag-error" data-cell="t3.三.六.1"'
+        ' title="R&lt;1&gt;, R&amp;2">其他&lt;a&gt;</th>'
+    )
+    assert row_label(Row("", "规章", ()), 3) == (
+        '<th scope="rowgroup" class="lvl-0" rowspan="3">规章</th>'
+    )
