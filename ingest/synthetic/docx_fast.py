@@ -18,6 +18,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from models.canonical import CanonicalReport
+from reports.official.layout import cell_text
 
 _TOKEN = re.compile(r"⟦([^⟧]+)⟧")
 _DATE = "2000-01-02"
@@ -72,14 +73,6 @@ def _template(report: CanonicalReport) -> tuple[dict[str, bytes], str]:
     return _TEMPLATES[signature]
 
 
-def _num(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _value(report: CanonicalReport, token: str) -> str:
     kind, *key = token.split("|")
     if kind == "agency":
@@ -90,11 +83,11 @@ def _value(report: CanonicalReport, token: str) -> str:
         return report.preamble
     if kind == "t2":
         value = report.t2[key[0]]
-        return _num(value[int(key[1])] if len(key) == 2 else value)
+        return cell_text(value[int(key[1])] if len(key) == 2 else value)
     if kind == "t3":
-        return _num(report.t3[key[0]][int(key[1])])
+        return cell_text(report.t3[key[0]][int(key[1])])
     if kind == "t4":
-        return _num(report.t4[int(key[0])])
+        return cell_text(report.t4[int(key[0])])
     raise KeyError(token)
 
 

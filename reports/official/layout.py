@@ -81,7 +81,8 @@ T3_LABELS = {
 }
 
 
-def _num(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as printed: blank for None, whole floats without ".0"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -111,7 +112,7 @@ def t2_table(report: CanonicalReport) -> Table:
                 [
                     Cell(name),
                     *[
-                        Cell(_num(v), colspan=last if i == len(values) - 1 else 1)
+                        Cell(cell_text(v), colspan=last if i == len(values) - 1 else 1)
                         for i, v in enumerate(values)
                     ],
                 ]
@@ -128,7 +129,7 @@ def t3_table(report: CanonicalReport) -> Table:
     ]
 
     def values(key: str) -> list[Cell]:
-        return [Cell(_num(v)) for v in (t3.get(key) or [None] * 7)]
+        return [Cell(cell_text(v)) for v in (t3.get(key) or [None] * 7)]
 
     rows.append([Cell(T3_LABELS["一"], colspan=3), *values("一")])
     rows.append([Cell(T3_LABELS["二"], colspan=3), *values("二")])
@@ -166,7 +167,7 @@ def t4_table(report: CanonicalReport) -> Table:
             Cell(T4_GROUP_NAMES[T4_GROUPS[2]], colspan=5),
         ],
         [Cell(i) for i in items * 2],
-        [Cell(_num(v)) for v in t4],
+        [Cell(cell_text(v)) for v in t4],
     ]
 
 
