@@ -58,9 +58,19 @@ def persist_task(database_url, year, agencies, outcomes, findings, params):
 
 
 @task(name="render", cache_policy=NO_CACHE)
-def render_task(out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=None):
+def render_task(
+    out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=None, only=None
+):
     return stages.render(
-        out_dir, year, scope, run_id, agencies, outcomes, findings, database_url=database_url
+        out_dir,
+        year,
+        scope,
+        run_id,
+        agencies,
+        outcomes,
+        findings,
+        database_url=database_url,
+        only=only,
     )
 
 
@@ -168,7 +178,7 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
         delivery.failed,
         delivery.via,
     )
-    if delivery.sent:  # the pages on disk show the 通知 dates just recorded
+    if delivery.notified:  # their pages show the 通知 dates just recorded
         render_task(
             settings.pages_dir,
             settings.year,
@@ -178,6 +188,7 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
             unwalked(outcomes),
             unwalked(findings),
             settings.database_url,
+            only=unwalked(sorted(delivery.notified)),
         )
     return ReviewSummary(
         run_id,

@@ -5,7 +5,7 @@ parse → check → persist → render. Each takes and returns plain values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -210,12 +210,17 @@ def render(
     outcomes: Sequence[ParseOutcome],
     findings: dict[str, list[Finding]],
     database_url: str | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Path]:
     """Write the province index, one audit summary per agency and the rule reference
     (`rules.html`, which every finding links to).
 
     With `database_url`, each page lists the agency's findings from the ledger (every
     status, with 发现/通知/整改 dates) instead of this run's `findings`.
+
+    With `only` (agency ids), rewrite just those agencies' pages of a site written
+    before, e.g. after delivery recorded their 通知 dates; the index (whose counts do not
+    change) and the rule reference are left as they are.
     """
     from expectations.registry import all_rules, get_rule
     from reports import (
@@ -226,6 +231,7 @@ def render(
         RuleEntry,
         RulesContext,
         SourceDocument,
+        write_pages,
         write_rules,
         write_site,
     )
@@ -238,6 +244,9 @@ def render(
         from flows.publish import finding_views
 
         progress = finding_views(database_url, year)
+    if only is not None:
+        only = set(only)
+        agencies = [a for a in agencies if a.agency_id in only]
     for a in agencies:
         o = by_id[a.agency_id]
         views = []
@@ -271,6 +280,8 @@ def render(
                 status_detail="" if report else o.reason,
             )
         )
+    if only is not None:
+        return write_pages(out_dir, contexts)
     index = ProvinceIndexContext(
         scope=scope,
         year=year,

@@ -188,3 +188,33 @@ def test_without_smtp_messages_go_to_the_outbox(workspace, tmp_path):
     subjects = {email.message_from_bytes(f.read_bytes(), policy=default)["Subject"] for f in files}
     assert f"【年报审核】江苏示例 2023年度报告审核与整改进展：待整改 {OPEN} 项" in subjects
     assert deliver(url, pages, YEAR, "江苏示例", run_id, mail).sent == 0
+
+
+def test_rerender_after_delivery_touches_only_notified_pages(workspace, reviewed, smtp, tmp_path):
+    """After delivery only the notified agencies' pages are rewritten (their findings
+    now carry a 通知 date); the other pages and the index stay byte for byte."""
+    url, pages, run_id = workspace
+    agencies, outcomes, findings = reviewed
+    _, _, port = smtp
+    hongze, jtj, index = pages / "ha-hongze.html", pages / "pt-jtj.html", pages / "index.html"
+    before = {p: p.read_bytes() for p in (hongze, jtj, index)}
+    assert "未通知" in hongze.read_text(encoding="utf-8")
+
+    result = deliver(url, pages, YEAR, "江苏示例", run_id, _mail(port, tmp_path))
+    written = stages.render(
+        pages,
+        YEAR,
+        "江苏示例",
+        run_id,
+        agencies,
+        outcomes,
+        findings,
+        database_url=url,
+        only=result.notified,
+    )
+
+    assert written == [hongze]
+    assert "未通知" not in hongze.read_text(encoding="utf-8")
+    assert hongze.read_bytes() != before[hongze]
+    assert jtj.read_bytes() == before[jtj]
+    assert index.read_bytes() == before[index]
