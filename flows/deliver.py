@@ -17,9 +17,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import multiprocessing
+import os
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.headerregistry import Address
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,18 +35,21 @@ from sqlalchemy.orm import joinedload
 from models import deliveries, ledger
 from models.db import Database
 from models.ledger import LedgerEntry
-from models.tables import CheckRun, FindingRecord, ParsedReport, SourceDocument
+from models.tables import CheckRun, Delivery, FindingRecord, ParsedReport, SourceDocument
 from reports.mail import (
     Attachment,
     DeliveryError,
     MailSettings,
+    Wire,
     compose,
     make_mailer,
+    prepare,
     recipient,
 )
 from reports.names import page_name
 
 _IN_CHUNK = 500  # ids per IN (...) query
+POOL_MIN_MESSAGES = 64  # fewer are composed here (a worker process takes ~0.5 s to start)
 
 
 @dataclass(frozen=True)
@@ -239,8 +249,12 @@ def deliver(
     mail: MailSettings,
     *,
     now: datetime | None = None,
+    workers: int | None = None,
 ) -> DeliveryResult:
-    """Send what the current state calls for and record every attempt (module docstring)."""
+    """Send what the current state calls for and record every attempt (module docstring).
+
+    `workers`: processes composing the messages when there are many (default: one per
+    core; 1 composes here)."""
     now = now or datetime.now(UTC)
     result = DeliveryResult(
         via=f"smtp {mail.smtp.host}:{mail.smtp.port}" if mail.smtp else str(mail.outbox)
@@ -250,46 +264,87 @@ def deliver(
         db.create_schema()
         with db.sessions() as session:
             messages = plan(session, year, scope, run_id, Path(pages_dir), mail.contacts, now)
+        with db.sessions.begin() as session:
             run = session.get(CheckRun, run_id) if run_id is not None else None
-        with make_mailer(mail) as mailer:
-            for m in messages:
+            rows = deliveries.claim_all(session, [_claim(m) for m in messages], run=run)
+            states = [(row.id, row.status) for row in rows]
+        todo = [
+            (m, row_id)
+            for m, (row_id, status) in zip(messages, states, strict=True)
+            if status != "sent"
+        ]
+        result.skipped += len(messages) - len(todo)
+        with (
+            make_mailer(mail) as mailer,
+            closing(_prepared([m for m, _ in todo], mail, now, mailer.smtp, workers)) as wires,
+        ):
+            for (m, row_id), wire in zip(todo, wires, strict=True):
                 with db.sessions.begin() as session:
-                    row = deliveries.claim(
-                        session,
-                        m.to,
-                        m.key,
-                        m.fingerprint,
-                        run=run,
-                        subject=m.subject,
-                        finding_ids=m.finding_ids,
-                    )
+                    # locked on PostgreSQL: a review delivering at the same time waits,
+                    # then finds it sent
+                    row = session.get(Delivery, row_id, with_for_update=True)
                     if row.status == "sent":
                         result.skipped += 1
                         continue
-                    message = compose(
-                        sender=mail.sender,
-                        to=recipient(m.to, m.name),
-                        subject=m.subject,
-                        html=m.html,
-                        text=m.text,
-                        attachments=m.attachments,
-                        date=now,
-                        message_id=message_id(m, mail.sender.domain),
-                    )
                     try:
-                        mailer.send(message)
+                        mailer.send_wire(wire)
                     except DeliveryError as exc:
                         deliveries.mark_failed(session, row, str(exc))
                         result.failed += 1
                         result.errors.append(f"{m.to}：{exc}")
                     else:
                         carried = _load_findings(session, row.finding_ids)
-                        deliveries.mark_sent(session, row, str(message["Message-ID"]))
+                        deliveries.mark_sent(session, row, message_id(m, mail.sender.domain))
                         result.notified.update(f.agency_id for f in carried)
                         result.sent += 1
     finally:
         db.dispose()
     return result
+
+
+def _claim(m: Outgoing) -> deliveries.Claim:
+    return deliveries.Claim(m.to, m.key, m.fingerprint, m.subject, m.finding_ids)
+
+
+def _prepare(job: tuple[Outgoing, tuple[str, str, str], datetime, bool]) -> Wire:
+    """One message composed and written out (`reports.mail.prepare`); in a worker
+    process when there are many."""
+    m, (name, user, domain), now, smtp = job
+    sender = Address(name, user, domain)
+    message = compose(
+        sender=sender,
+        to=recipient(m.to, m.name),
+        subject=m.subject,
+        html=m.html,
+        text=m.text,
+        attachments=m.attachments,
+        date=now,
+        message_id=message_id(m, domain),
+    )
+    return prepare(message, smtp=smtp)
+
+
+def _prepared(
+    messages: list[Outgoing], mail: MailSettings, now: datetime, smtp: bool, workers: int | None
+) -> Iterator[Wire]:
+    """`messages` prepared for sending, in order. Composing and writing out a message
+    is pure CPU (the email package), so with many messages it runs in worker processes
+    while this one hands the previous ones over and records them; a few messages ahead
+    at most (a digest with its pages attached is megabytes)."""
+    sender = (mail.sender.display_name, mail.sender.username, mail.sender.domain)
+    jobs = iter([(m, sender, now, smtp) for m in messages])
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(messages) < POOL_MIN_MESSAGES:
+        yield from map(_prepare, jobs)
+        return
+    context = multiprocessing.get_context("spawn")  # this process runs threads
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        ahead = deque(pool.submit(_prepare, job) for job in islice(jobs, 4 * workers))
+        while ahead:
+            wire = ahead.popleft().result()
+            for job in islice(jobs, 1):
+                ahead.append(pool.submit(_prepare, job))
+            yield wire
 
 
 def _load_findings(session, finding_ids) -> list[FindingRecord]:

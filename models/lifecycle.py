@@ -27,7 +27,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from models import store
+from models import batch, store
 from models.base import utc_now
 from models.finding import Finding
 from models.tables import (
@@ -190,11 +190,11 @@ def track_batch(
         if report is not None and report.status == "parsed" and was.report_id != report.id:
             change(was.id, was.status, "fixed", report)  # a different document passed
     table = FindingRecord.__table__
-    store._update_by_id(session, table, opened)
-    store._update_by_id(session, table, changed)
+    batch.update_by_id(session, table, opened)
+    batch.update_by_id(session, table, changed)
     if events:
         session.connection().execute(insert(FindingEvent.__table__), events)
-    store._expire(session, FindingRecord, (row["_id"] for row in opened + changed))
+    batch.expire(session, FindingRecord, (row["_id"] for row in opened + changed))
     return counts
 
 

@@ -1,7 +1,7 @@
 """Email delivery of the audit summaries: settings, composition, the mailer seam."""
 
 from .compose import Attachment, compose, header_text, recipient
-from .mailer import DeliveryError, Mailer, OutboxMailer, SmtpMailer, make_mailer
+from .mailer import DeliveryError, Mailer, OutboxMailer, SmtpMailer, Wire, make_mailer, prepare
 from .settings import MailConfigError, MailSettings, SmtpSettings, mail_settings_from_env
 
 __all__ = [
@@ -13,9 +13,11 @@ __all__ = [
     "OutboxMailer",
     "SmtpMailer",
     "SmtpSettings",
+    "Wire",
     "compose",
     "header_text",
     "mail_settings_from_env",
     "make_mailer",
+    "prepare",
     "recipient",
 ]

@@ -1,6 +1,12 @@
 """The mailer interface and its two implementations.
 
     Mailer.send(message) -> None      raises DeliveryError (transient or not)
+    Mailer.send_wire(wire) -> None    the same for a message prepared beforehand
+
+A `Wire` is a message already written out for one mailer kind (`prepare(message,
+smtp=mailer.smtp)`): its bytes, envelope and outbox name. Preparing is the costly
+part of sending (the generator); it can run in another process (`flows.deliver`),
+while handing over stays with the mailer's connection.
 
 - `OutboxMailer(folder)`: writes `<folder>/<name>.eml` (the embedded default).
 - `SmtpMailer(settings)`: SMTP with STARTTLS or SSL and login; one connection per
@@ -20,6 +26,7 @@ import hashlib
 import io
 import smtplib
 import ssl
+from dataclasses import dataclass
 from email.generator import NLCRE, BytesGenerator
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -30,7 +37,16 @@ from typing import Protocol
 from ..files import write_atomic
 from .settings import MailSettings, SmtpSettings
 
-__all__ = ["DeliveryError", "Mailer", "OutboxMailer", "SmtpMailer", "flatten", "make_mailer"]
+__all__ = [
+    "DeliveryError",
+    "Mailer",
+    "OutboxMailer",
+    "SmtpMailer",
+    "Wire",
+    "flatten",
+    "make_mailer",
+    "prepare",
+]
 
 
 class DeliveryError(Exception):
@@ -59,8 +75,43 @@ def flatten(message: EmailMessage, *, smtp: bool = False) -> bytes:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Wire:
+    """A message written out for sending: `data` as `flatten` gives it (with `smtp`,
+    as `send_message` sends it), the SMTP envelope, and the outbox file name. A message
+    the fast path does not cover (Cc/Bcc/Resent-, non-ASCII addresses: SMTPUTF8) keeps
+    `message` for `smtplib.SMTP.send_message` instead of `data`."""
+
+    name: str
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes = b""
+    message: EmailMessage | None = None
+
+
+def prepare(message: EmailMessage, *, smtp: bool) -> Wire:
+    """`message` written out for an SMTP mailer (`smtp`) or an outbox."""
+    key = str(message["Message-ID"] or message["Subject"]) + str(message["To"])
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    if not smtp:
+        return Wire(name, "", (), flatten(message))
+    if any(h in message for h in ("Cc", "Bcc", "Sender", "Resent-Date")) or not (
+        "From" in message and "To" in message
+    ):
+        return Wire(name, "", (), message=message)
+    sender = getaddresses([str(message["From"])])[0][1]
+    to = tuple(a for _, a in getaddresses([str(message["To"])]))
+    if not all(a.isascii() for a in (sender, *to)):
+        return Wire(name, sender, to, message=message)
+    return Wire(name, sender, to, flatten(message, smtp=True))
+
+
 class Mailer(Protocol):
+    smtp: bool  # what `prepare` must write for `send_wire`
+
     def send(self, message: EmailMessage) -> None: ...
+
+    def send_wire(self, wire: Wire) -> None: ...
 
     def __enter__(self) -> Mailer: ...
 
@@ -70,6 +121,8 @@ class Mailer(Protocol):
 class OutboxMailer:
     """Writes each message as an RFC 5322 `.eml` file, named after its Message-ID and
     recipient, atomically: the same message written again replaces its file."""
+
+    smtp = False
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -81,16 +134,19 @@ class OutboxMailer:
         return None
 
     def send(self, message: EmailMessage) -> None:
-        key = str(message["Message-ID"] or message["Subject"]) + str(message["To"])
-        name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        self.send_wire(prepare(message, smtp=False))
+
+    def send_wire(self, wire: Wire) -> None:
         try:
-            write_atomic(self.folder / f"{name}.eml", flatten(message))
+            write_atomic(self.folder / f"{wire.name}.eml", wire.data)
         except OSError as exc:
             raise DeliveryError(f"无法写入发件箱 {self.folder}：{exc.strerror}") from exc
 
 
 class SmtpMailer:
     """Sends through an SMTP server (see module docstring)."""
+
+    smtp = True
 
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
@@ -117,10 +173,16 @@ class SmtpMailer:
         return smtp
 
     def send(self, message: EmailMessage) -> None:
+        self.send_wire(prepare(message, smtp=True))
+
+    def send_wire(self, wire: Wire) -> None:
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            _send(self._smtp, message)
+            if wire.message is not None:
+                self._smtp.send_message(wire.message)
+            else:
+                self._smtp.sendmail(wire.sender, list(wire.recipients), wire.data)
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryError(self._describe(exc)) from None
@@ -137,23 +199,6 @@ class SmtpMailer:
         s = self.settings
         text = f"SMTP {s.host}:{s.port} 发送失败：{type(exc).__name__}: {exc}"
         return text.replace(s.password, "***") if s.password else text
-
-
-def _send(smtp: smtplib.SMTP, message: EmailMessage) -> None:
-    """`smtp.send_message(message)` for the messages `compose` builds (From, To; no
-    Bcc, Cc or Resent-), the bytes from `flatten`. Non-ASCII addresses need SMTPUTF8
-    and a UTF-8 policy: those go through `send_message` itself."""
-    if any(h in message for h in ("Cc", "Bcc", "Sender", "Resent-Date")) or not (
-        "From" in message and "To" in message
-    ):
-        smtp.send_message(message)
-        return
-    sender = getaddresses([str(message["From"])])[0][1]
-    to = [a for _, a in getaddresses([str(message["To"])])]
-    if not all(a.isascii() for a in (sender, *to)):
-        smtp.send_message(message)
-        return
-    smtp.sendmail(sender, to, flatten(message, smtp=True))
 
 
 def make_mailer(settings: MailSettings) -> Mailer:

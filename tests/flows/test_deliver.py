@@ -4,8 +4,11 @@ and the next run delivers. Stage functions only (no Prefect)."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
+import re
 import socket
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.policy import default
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from flows import deliver as deliver_module
 from flows import stages
 from flows.deliver import deliver
 from flows.publish import write_progress
@@ -64,17 +68,21 @@ def reviewed(tmp_path_factory):
     return agencies, outcomes, stages.check_outcomes(outcomes)
 
 
-@pytest.fixture
-def workspace(reviewed, database_url, tmp_path) -> tuple[str, Path, int]:
-    """The test database and pages after one review of `reviewed`."""
+def _reviewed_into(reviewed, database_url: str, folder: Path) -> tuple[str, Path, int]:
     agencies, outcomes, findings = reviewed
     run_id, _ = stages.persist(database_url, YEAR, agencies, outcomes, findings, {})
-    pages = tmp_path / "out" / str(YEAR)
+    pages = folder / "out" / str(YEAR)
     stages.render(
         pages, YEAR, "江苏示例", run_id, agencies, outcomes, findings, database_url=database_url
     )
     write_progress(database_url, pages, YEAR, "江苏示例", run_id)
     return database_url, pages, run_id
+
+
+@pytest.fixture
+def workspace(reviewed, database_url, tmp_path) -> tuple[str, Path, int]:
+    """The test database and pages after one review of `reviewed`."""
+    return _reviewed_into(reviewed, database_url, tmp_path)
 
 
 class Server:
@@ -218,3 +226,54 @@ def test_rerender_after_delivery_touches_only_notified_pages(workspace, reviewed
     assert hongze.read_bytes() != before[hongze]
     assert jtj.read_bytes() == before[jtj]
     assert index.read_bytes() == before[index]
+
+
+def _masked(wire):
+    return dataclasses.replace(wire, data=re.sub(rb"={15}\d+==", b"=BOUNDARY=", wire.data))
+
+
+@pytest.mark.parametrize("smtp", [False, True])
+def test_messages_prepared_in_worker_processes_are_the_same(smtp, tmp_path, monkeypatch):
+    """Composed in worker processes, the messages are those composed here: byte for
+    byte but for the random multipart boundaries, in order."""
+    page = (
+        "<html><body><p>" + "淮安市洪泽区人民政府 审核意见 " * 200 + "</p></body></html>"
+    ).encode()
+    messages = [
+        deliver_module.Outgoing(
+            to=f"gk{i}@hongze.example.cn",
+            name=f"机构{i}",
+            key=f"agency:2023:a{i}",
+            fingerprint=f"{i:064x}",
+            subject=f"【年报审核】第 {i} 封",
+            finding_ids=(i,),
+            html=f"<style>p{{color:red}}</style><p>问题 {i}</p>",
+            text=f"问题 {i}",
+            attachments=(deliver_module.Attachment(f"a{i}.html", page, "text", "html"),),
+        )
+        for i in range(7)
+    ]
+    mail = _mail(25, tmp_path)
+    now = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    monkeypatch.setattr(deliver_module, "POOL_MIN_MESSAGES", 0)
+    here = list(deliver_module._prepared(messages, mail, now, smtp, workers=1))
+    pooled = list(deliver_module._prepared(messages, mail, now, smtp, workers=2))
+    assert len(here) == 7 and [_masked(w) for w in pooled] == [_masked(w) for w in here]
+    assert all(w.data and w.message is None for w in here)
+    if smtp:
+        assert here[3].recipients == ("gk3@hongze.example.cn",)
+
+
+def test_delivery_with_worker_processes(workspace, smtp, tmp_path, monkeypatch):
+    url, pages, run_id = workspace
+    sink, _, port = smtp
+    monkeypatch.setattr(deliver_module, "POOL_MIN_MESSAGES", 0)
+    result = deliver(url, pages, YEAR, "江苏示例", run_id, _mail(port, tmp_path), workers=2)
+    assert (result.sent, result.failed, result.notified) == (3, 0, {"ha-hongze"})
+    assert len(sink.messages) == 3
+    db = Database.connect(url)
+    with db.sessions() as s:
+        assert [r.status for r in s.scalars(select(Delivery))] == ["sent"] * 3
+        notified = s.scalars(select(FindingEvent).where(FindingEvent.kind == "notified"))
+        assert len(list(notified)) == OPEN * 3
+    db.dispose()

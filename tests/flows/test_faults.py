@@ -64,7 +64,7 @@ if at == "persist":
     after(store, "finish_run")  # inside persist's transaction, before the commit
 elif at == "deliver":
     from reports.mail.mailer import OutboxMailer
-    after(OutboxMailer, "send")  # the .eml is written, its delivery not recorded
+    after(OutboxMailer, "send_wire")  # the .eml is written, its delivery not recorded
 from flows.cli import main
 sys.exit(main(sys.argv[1:]))
 """

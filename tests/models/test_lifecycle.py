@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from models import deliveries, lifecycle, store
 from models.finding import Finding
 from models.ledger import agencies_with_open_findings, ledger
-from models.tables import FindingEvent, FindingRecord
+from models.tables import Delivery, FindingEvent, FindingRecord
 
 T0 = datetime(2024, 2, 5, 9, 0, tzinfo=UTC)
 
@@ -116,3 +116,68 @@ def test_delivery_is_claimed_once_and_notifies(session, pingtan):
     deliveries.claim(session, "a@x.cn", "digest:2023", "f3", run=run, subject="s", finding_ids=[])
     assert pending.status == "superseded"
     assert session.scalar(select(func.count()).select_from(FindingEvent)) == 2
+
+
+def test_claim_all_matches_claim_and_keeps_a_row_inserted_meanwhile(session, pingtan):
+    """A run's messages claimed at once: existing rows reused, unsent older states of
+    the same (recipient, key) superseded, new rows pending, in the claims' order; a
+    row another run inserted between the lookup and the INSERT is the one returned."""
+    run = store.start_run(session, 2023)
+    sent = deliveries.claim(
+        session, "a@x.cn", "digest:2023", "f1", run=run, subject="s", finding_ids=[]
+    )
+    deliveries.mark_sent(session, sent, "<m@x>")
+    failed = deliveries.claim(
+        session, "b@x.cn", "digest:2023", "f1", run=run, subject="s", finding_ids=[]
+    )
+    deliveries.mark_failed(session, failed, "SMTP down")
+    claims = [
+        deliveries.Claim("b@x.cn", "digest:2023", "f2", "新状态", [1, 2]),
+        deliveries.Claim("a@x.cn", "digest:2023", "f1", "s", []),
+        deliveries.Claim("c@x.cn", "agency:2023:pt", "f9", "机构", [3]),
+    ]
+    rows = deliveries.claim_all(session, claims, run=run)
+    assert [(r.recipient, r.fingerprint) for r in rows] == [
+        ("b@x.cn", "f2"),
+        ("a@x.cn", "f1"),
+        ("c@x.cn", "f9"),
+    ]
+    assert rows[1].id == sent.id and rows[1].status == "sent"
+    assert [r.status for r in (rows[0], rows[2])] == ["pending", "pending"]
+    assert rows[0].finding_ids == [1, 2] and rows[0].run_id == run.id
+    assert failed.status == "superseded"
+    # the same claims again: the same rows, nothing inserted
+    again = deliveries.claim_all(session, claims, run=run)
+    assert [r.id for r in again] == [r.id for r in rows]
+    assert session.scalar(select(func.count()).select_from(Delivery)) == 4
+
+    # another run inserts a row for a key after this run looked: the INSERT skips it
+    # (ON CONFLICT DO NOTHING on the UNIQUE key) and this run gets that row
+    real_scalars = session.scalars
+    calls = []
+
+    def racing(query, *args, **kwargs):
+        result = real_scalars(query, *args, **kwargs)
+        if not calls:
+            calls.append(1)
+            session.execute(
+                insert(Delivery).values(
+                    recipient="d@x.cn",
+                    message_key="digest:2023",
+                    fingerprint="f1",
+                    subject="其他运行",
+                    finding_ids=[],
+                    status="sent",
+                    attempts=1,
+                    error="",
+                    message_id="<other@x>",
+                )
+            )
+        return result
+
+    session.scalars = racing
+    (row,) = deliveries.claim_all(
+        session, [deliveries.Claim("d@x.cn", "digest:2023", "f1", "s", [])], run=run
+    )
+    session.scalars = real_scalars
+    assert (row.status, row.message_id, row.subject) == ("sent", "<other@x>", "其他运行")

@@ -1,10 +1,15 @@
 """The public surface of the persistence layer: small, listed, documented."""
 
 import models.base
+import models.batch
 import models.db
 import models.deliveries
+import models.finding_store
 import models.ledger
 import models.lifecycle
+import models.registry_store
+import models.report_store
+import models.run_store
 import models.store
 import models.tables
 
@@ -27,6 +32,7 @@ SURFACE = {
         "latest_report",
         "outcome_counts",
         "outcomes_for_run",
+        "previous_reports",
         "record_document",
         "record_documents",
         "record_findings",
@@ -36,6 +42,45 @@ SURFACE = {
         "record_reports",
         "start_run",
         "upsert_agency",
+        "upsert_findings",
+        "upsert_registry",
+    },
+    models.batch: {
+        "CHUNK",
+        "check",
+        "chunks",
+        "dialect_insert",
+        "expire",
+        "id_of",
+        "insert_missing",
+        "insert_new",
+        "select_rows",
+        "update_by_id",
+    },
+    models.registry_store: {"upsert_agency", "upsert_registry"},
+    models.report_store: {
+        "StoredReport",
+        "latest_report",
+        "previous_reports",
+        "record_document",
+        "record_documents",
+        "record_report",
+        "record_reports",
+    },
+    models.run_store: {
+        "finish_run",
+        "outcome_counts",
+        "outcomes_for_run",
+        "record_outcome",
+        "record_outcomes",
+        "start_run",
+    },
+    models.finding_store: {
+        "FindingKey",
+        "FindingRows",
+        "StoredFinding",
+        "findings_for",
+        "record_findings",
         "upsert_findings",
     },
     models.lifecycle: {
@@ -57,7 +102,14 @@ SURFACE = {
         "ledger",
         "report_versions",
     },
-    models.deliveries: {"claim", "deliveries_for_run", "mark_failed", "mark_sent"},
+    models.deliveries: {
+        "Claim",
+        "claim",
+        "claim_all",
+        "deliveries_for_run",
+        "mark_failed",
+        "mark_sent",
+    },
     models.tables: {
         "DELIVERY_STATUSES",
         "EVENT_KINDS",
