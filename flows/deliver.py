@@ -32,12 +32,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from flows.mail_content import AgencyBody, Body, DigestBody
 from models import deliveries, ledger
 from models.db import Database
 from models.ledger import LedgerEntry
 from models.tables import CheckRun, Delivery, FindingRecord, ParsedReport, SourceDocument
 from reports.mail import (
-    Attachment,
     DeliveryError,
     MailSettings,
     Wire,
@@ -62,9 +62,7 @@ class Outgoing:
     fingerprint: str
     subject: str
     finding_ids: tuple[int, ...]
-    html: str
-    text: str
-    attachments: tuple[Attachment, ...] = ()
+    body: Body | DigestBody | AgencyBody  # rendered where it is composed
 
 
 @dataclass
@@ -101,12 +99,11 @@ def plan(
     contacts: bool,
     now: datetime,
 ) -> list[Outgoing]:
-    """Every message the current state calls for (digest per supervisor, agency mails)."""
-    from flows.publish import describe, rule_title
-    from reports.ledger_xlsx import ledger_bytes
-    from reports.mail.messages import agency_subject, agency_text, digest_subject, digest_text
+    """Every message the current state calls for (digest per supervisor, agency mails),
+    with what to render (`flows.mail_content`)."""
+    from flows.publish import describe
+    from reports.mail.messages import agency_subject, digest_subject
     from reports.progress import finding_views, progress_context
-    from reports.render import render_agency_summary, render_progress
 
     entries = ledger.ledger(session, year)
     outcomes = ledger.latest_outcomes(session, year)
@@ -124,20 +121,11 @@ def plan(
     for addr, ids in sorted(supervised.items()):
         mine = [e for i in ids for e in by_agency.get(i, [])]
         ctx = progress_context(scope, year, run_text, now, mine, len(ids))
-        attachments = [
-            Attachment(f"{i}.html", (pages_dir / page_name(i)).read_bytes(), "text", "html")
+        pages = tuple(
+            (f"{i}.html", pages_dir / page_name(i))
             for i in ids
             if by_agency.get(i) and (pages_dir / page_name(i)).is_file()
-        ]
-        if mine:
-            attachments.append(
-                Attachment(
-                    f"整改台账_{year}.xlsx",
-                    ledger_bytes(mine, rule_title),
-                    "application",
-                    "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
-            )
+        )
         out.append(
             Outgoing(
                 to=addr,
@@ -146,9 +134,7 @@ def plan(
                 fingerprint=fingerprint(mine, [(i, outcomes[i].status) for i in ids]),
                 subject=digest_subject(ctx),
                 finding_ids=tuple(e.finding_id for e in mine if e.is_open),
-                html=render_progress(ctx),
-                text=digest_text(ctx, len(attachments) - (1 if mine else 0)),
-                attachments=tuple(attachments),
+                body=DigestBody(ctx, tuple(mine), pages),
             )
         )
     if not contacts:
@@ -170,8 +156,7 @@ def plan(
                     fingerprint=fingerprint(mine, [(a.id, outcomes[a.id].status)]),
                     subject=agency_subject(ctx),
                     finding_ids=tuple(e.finding_id for e in mine if e.is_open),
-                    html=render_agency_summary(ctx),
-                    text=agency_text(ctx),
+                    body=AgencyBody(ctx),
                 )
             )
     return out
@@ -307,17 +292,18 @@ def _claim(m: Outgoing) -> deliveries.Claim:
 
 
 def _prepare(job: tuple[Outgoing, tuple[str, str, str], datetime, bool]) -> Wire:
-    """One message composed and written out (`reports.mail.prepare`); in a worker
-    process when there are many."""
+    """One message rendered, composed and written out (`reports.mail.prepare`); in a
+    worker process when there are many."""
     m, (name, user, domain), now, smtp = job
     sender = Address(name, user, domain)
+    body = m.body.render()
     message = compose(
         sender=sender,
         to=recipient(m.to, m.name),
         subject=m.subject,
-        html=m.html,
-        text=m.text,
-        attachments=m.attachments,
+        html=body.html,
+        text=body.text,
+        attachments=body.attachments,
         date=now,
         message_id=message_id(m, domain),
     )
@@ -327,8 +313,9 @@ def _prepare(job: tuple[Outgoing, tuple[str, str, str], datetime, bool]) -> Wire
 def _prepared(
     messages: list[Outgoing], mail: MailSettings, now: datetime, smtp: bool, workers: int | None
 ) -> Iterator[Wire]:
-    """`messages` prepared for sending, in order. Composing and writing out a message
-    is pure CPU (the email package), so with many messages it runs in worker processes
+    """`messages` prepared for sending, in order. Rendering, composing and writing out
+    a message is pure CPU (Jinja2, openpyxl, the email package), so with many messages
+    it runs in worker processes
     while this one hands the previous ones over and records them; a few messages ahead
     at most (a digest with its pages attached is megabytes)."""
     sender = (mail.sender.display_name, mail.sender.username, mail.sender.domain)

@@ -20,13 +20,14 @@ from sqlalchemy import select
 from flows import deliver as deliver_module
 from flows import stages
 from flows.deliver import deliver
+from flows.mail_content import Body
 from flows.publish import write_progress
 from flows.settings import SAMPLE_PROVINCE
 from ingest.registry import load_registry
 from ingest.sources import find_documents
 from models.db import Database
 from models.tables import Delivery, FindingEvent
-from reports.mail import MailSettings, SmtpSettings, mail_settings_from_env
+from reports.mail import Attachment, MailSettings, SmtpSettings, mail_settings_from_env
 
 YEAR = 2023
 # 洪泽区 2023 (corpus 002): T4-TOTAL ×2 (errors), FMT-TABLES, SEC1-GOV-EVAL, SEC5-RECTIFY
@@ -247,9 +248,11 @@ def test_messages_prepared_in_worker_processes_are_the_same(smtp, tmp_path, monk
             fingerprint=f"{i:064x}",
             subject=f"【年报审核】第 {i} 封",
             finding_ids=(i,),
-            html=f"<style>p{{color:red}}</style><p>问题 {i}</p>",
-            text=f"问题 {i}",
-            attachments=(deliver_module.Attachment(f"a{i}.html", page, "text", "html"),),
+            body=Body(
+                f"<style>p{{color:red}}</style><p>问题 {i}</p>",
+                f"问题 {i}",
+                (Attachment(f"a{i}.html", page, "text", "html"),),
+            ),
         )
         for i in range(7)
     ]
