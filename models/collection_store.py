@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import store
+from models import batch, store
 from models.collection import (
     COLLECTION_STATUSES,
     FETCH_ROLES,
@@ -79,7 +79,7 @@ def record_fetch(
         FetchRecord.document_id == document.id, FetchRecord.url == url
     )
     record = session.scalar(query)
-    new = record is None and store._insert_new(
+    new = record is None and batch.insert_new(
         session,
         FetchRecord,
         {"document_id": document.id, "url": url},
@@ -151,7 +151,7 @@ def record_collection_outcome(
     row = session.scalar(query)
     if row is None:
         key = {"agency_id": agency_id, "year": year}
-        store._insert_new(session, CollectionOutcome, key, status=status, reason=reason)
+        batch.insert_new(session, CollectionOutcome, key, status=status, reason=reason)
         row = session.scalar(query)  # this call's row, or a concurrent one's
     row.status = status
     row.reason = reason
@@ -223,7 +223,7 @@ def record_fetches(session: Session, fetches: Sequence[Fetch]) -> list[int]:
     key = ["document_id", "url"]
     have = _fetch_records(session, {document_id for document_id, _ in wanted})
     new = [row for k, row in wanted.items() if k not in have]
-    mine = store._insert_missing(session, table, new, key, [table.c.document_id, table.c.url])
+    mine = batch.insert_missing(session, table, new, key, [table.c.document_id, table.c.url])
     mine = {(row.document_id, row.url) for row in mine}
     if len(mine) < len(new):  # stored by a concurrent run first
         have |= _fetch_records(session, {row["document_id"] for row in new})
@@ -243,15 +243,15 @@ def record_fetches(session: Session, fetches: Sequence[Fetch]) -> list[int]:
                 "last_fetched_at": max(old.last_fetched_at, row["last_fetched_at"]),
             }
         )
-    store._update_by_id(session, table, updates)
-    store._expire(session, FetchRecord, (u["_id"] for u in updates))
+    batch.update_by_id(session, table, updates)
+    batch.expire(session, FetchRecord, (u["_id"] for u in updates))
     return document_ids
 
 
 def _fetch_records(session: Session, document_ids: Iterable[int]) -> dict[tuple[int, str], Any]:
     table = FetchRecord.__table__
     columns = [table.c.id, table.c.document_id, table.c.url, table.c.role, table.c.last_fetched_at]
-    rows = store._select_rows(session, columns, table.c.document_id, sorted(document_ids))
+    rows = batch.select_rows(session, columns, table.c.document_id, sorted(document_ids))
     return {(row.document_id, row.url): row for row in rows}
 
 
@@ -262,7 +262,7 @@ def report_histories(
     out = {agency_id: ReportHistory(0, None) for agency_id in agency_ids}
     session.flush()
     table = FetchRecord.__table__
-    for chunk in store._chunks(out):
+    for chunk in batch.chunks(out):
         rows = session.connection().execute(
             select(
                 table.c.agency_id,
@@ -315,7 +315,7 @@ def record_collection_outcomes(session: Session, outcomes: Iterable[Outcome]) ->
 
     def stored(agency_ids):
         columns = [table.c.id, table.c.agency_id, table.c.year]
-        found = store._select_rows(
+        found = batch.select_rows(
             session, columns, table.c.agency_id, sorted(agency_ids), table.c.year.in_(years)
         )
         return {(row.agency_id, row.year): row.id for row in found}
@@ -323,10 +323,10 @@ def record_collection_outcomes(session: Session, outcomes: Iterable[Outcome]) ->
     ids = stored({agency_id for agency_id, _ in rows})
     new = [{"agency_id": a, "year": y, **row} for (a, y), row in rows.items() if (a, y) not in ids]
     columns = [table.c.agency_id, table.c.year]
-    mine = store._insert_missing(session, table, new, ["agency_id", "year"], columns)
+    mine = batch.insert_missing(session, table, new, ["agency_id", "year"], columns)
     mine = {(row.agency_id, row.year) for row in mine}
     if len(mine) < len(new):  # stored by a concurrent run first
         ids |= stored({row["agency_id"] for row in new})
     updates = [{"_id": ids[k], **row} for k, row in rows.items() if k not in mine]
-    store._update_by_id(session, table, updates)
-    store._expire(session, CollectionOutcome, (u["_id"] for u in updates))
+    batch.update_by_id(session, table, updates)
+    batch.expire(session, CollectionOutcome, (u["_id"] for u in updates))

@@ -28,7 +28,6 @@ deliveries in `models.deliveries`; the ledger's read side in `models.ledger`.
 
 from __future__ import annotations
 
-from models import batch, finding_store
 from models.finding_store import FindingRows, findings_for, record_findings, upsert_findings
 from models.registry_store import upsert_agency, upsert_registry
 from models.report_store import (
@@ -70,15 +69,3 @@ __all__ = [
     "upsert_findings",
     "upsert_registry",
 ]
-
-# Former names here, kept for their callers (`models.lifecycle` and
-# `models.collection_store` call the statements as `store._…`).
-FindingKey = finding_store.FindingKey
-StoredFinding = finding_store.StoredFinding
-_CHUNK = batch.CHUNK
-_chunks = batch.chunks
-_expire = batch.expire
-_insert_missing = batch.insert_missing
-_insert_new = batch.insert_new
-_select_rows = batch.select_rows
-_update_by_id = batch.update_by_id

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from queue import SimpleQueue
 from urllib.parse import urlsplit
 
 from ingest.registry import Agency
@@ -132,7 +133,7 @@ class AgencyCollector:
             document = log
             if page is not None:
                 result.page_date = discovery.page_date(page)
-                shell = discovery.is_shell(page.text)
+                shell = discovery.is_shell(page)
                 files = discovery.attachments(page, fetched.final_url) if shell else []
                 if files:
                     stage = "下载报告附件"
@@ -180,6 +181,7 @@ class AgencyCollector:
         running = dict.fromkeys(queues, 0)
         results: list[Collected | None] = [None] * len(agencies)
         pending: dict[Future, tuple[int, str]] = {}
+        finished: SimpleQueue[Future] = SimpleQueue()  # each future once it is done
         with ThreadPoolExecutor(max_workers=min(workers, len(agencies))) as pool:
             while hosts or pending:
                 for _ in range(len(hosts)):
@@ -189,10 +191,18 @@ class AgencyCollector:
                     if running[host] < per_host:
                         n = queues[host].popleft()
                         running[host] += 1
-                        pending[pool.submit(self.collect, agencies[n], year)] = (n, host)
+                        future = pool.submit(self.collect, agencies[n], year)
+                        pending[future] = (n, host)
+                        future.add_done_callback(finished.put)
                     if queues[host]:
                         hosts.append(host)
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                if not pending:
+                    continue
+                # A done-queue, not `wait(pending)`: that registers with every pending
+                # future each time one agency ends.
+                done = [finished.get()]
+                while not finished.empty():
+                    done.append(finished.get_nowait())
                 for fut in done:
                     n, host = pending.pop(fut)
                     running[host] -= 1

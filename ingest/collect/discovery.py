@@ -11,13 +11,16 @@
 - `page_date(html, text)`: the published date the page shows (meta PubDate, 发布时间/发布日期).
 
 Each takes the markup as a string or as a `Page` (`Page.parse(html)`: parsed once, with
-its title and visible text), so a collector parses every page once.
+its title and visible text; its links and whitespace-free text are worked out once, on
+first use), so a collector parses every page once. A link's absolute URL is only worked
+out for the links a function keeps (`urljoin` is the costly part of a long listing).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -65,6 +68,17 @@ class Page:
         title = " ".join((node.text_content() if node is not None else "").split())
         return cls(html, root, title, _visible_text(root))
 
+    @cached_property
+    def flat(self) -> str:
+        """`text` without any whitespace (what the error-page and shell tests measure)."""
+        return "".join(self.text.split())
+
+    @cached_property
+    def links(self) -> list[tuple[Any, str, str]]:
+        """(element, href, title) of each followable `<a>`, in page order; the href as
+        written (`urljoin(base, href)`: its URL)."""
+        return list(_links(self.root)) if self.root is not None else []
+
 
 def _visible_text(root) -> str:
     """Text of the body without script, style and the like (serialised by lxml in C);
@@ -101,22 +115,33 @@ def _page(html: str | Page) -> Page:
     return html if isinstance(html, Page) else Page.parse(html)
 
 
-def _anchors(html: str | Page, base: str):
-    root = html.root if isinstance(html, Page) else _root(html)
-    if root is None:
-        return
+def _links(root):
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
         title = " ".join(((a.get("title") or "") + " " + a.text_content()).split())
-        yield a, urljoin(base, href), title
+        yield a, href, title
+
+
+def _links_of(html: str | Page):
+    """(element, href, title) of each followable link; `urljoin(base, href)` its URL."""
+    if isinstance(html, Page):
+        return html.links
+    root = _root(html)
+    return _links(root) if root is not None else ()
+
+
+def _has(href: str, *parts: str) -> bool:
+    """`href` may hold one of `parts` once parsed: it holds one, or holds a character
+    that `urlsplit` drops (tab, CR, LF), so that only parsing it can tell."""
+    return any(p in href for p in parts) or "\t" in href or "\n" in href or "\r" in href
 
 
 def _year_score(title: str, year: int) -> int:
     """0: not this year's report; higher is a better title match."""
-    flat = re.sub(r"\s+", "", title)
-    if not re.search(rf"(?<!\d){year}年", flat):
+    flat = "".join(title.split())  # str.split and re's \s agree on whitespace
+    if f"{year}年" not in flat or not re.search(rf"(?<!\d){year}年", flat):
         return 0
     if not _REPORT_WORDS.search(flat):
         return 0
@@ -149,9 +174,9 @@ def report_links(html: str | Page, base: str, year: int) -> list[Link]:
     """Links naming `year`'s annual report, best first (stable within equal scores)."""
     found: list[tuple[int, int, Link]] = []
     seen: set[str] = set()
-    for n, (a, url, title) in enumerate(_anchors(html, base)):
+    for n, (a, href, title) in enumerate(_links_of(html)):
         score = _year_score(title, year)
-        if score and url not in seen:
+        if score and (url := urljoin(base, href)) not in seen:
             seen.add(url)
             found.append((-score, n, Link(url, title, _listed_date(a))))
     return [link for _, _, link in sorted(found)]
@@ -160,11 +185,19 @@ def report_links(html: str | Page, base: str, year: int) -> list[Link]:
 def next_page(html: str | Page, base: str, page: int) -> str | None:
     """The URL of column page `page + 1` (page 0 is the first), or None."""
     html = _page(html)
-    for _, url, title in _anchors(html, base):
-        if title.strip() in _NEXT_TEXT and url.rstrip("/") != base.rstrip("/"):
-            return url
+    for _, href, title in html.links:
+        if title.strip() in _NEXT_TEXT:
+            url = urljoin(base, href)
+            if url.rstrip("/") != base.rstrip("/"):
+                return url
     wanted = page + 1
-    for _, url, _ in _anchors(html, base):
+    # A joined path ends in index_<n>.html only if the href holds "index_" or the path
+    # is the base's (an href without one): no other link needs joining.
+    base_has = "index_" in urlsplit(base).path
+    for _, href, _ in html.links:
+        if not (base_has or _has(href, "index_")):
+            continue
+        url = urljoin(base, href)
         m = _INDEX_PAGE.search(urlsplit(url).path)
         if m and int(m.group(1)) == wanted:
             return url
@@ -184,6 +217,8 @@ def attachments(html: str | Page, base: str) -> list[Link]:
     out: dict[str, Link] = {}
     for a in root.iter("a") if root is not None else ():
         href = (a.get("href") or "").strip()
+        if not _has(href.lower(), ".doc", ".pdf", ".wps"):
+            continue  # no suffix can match (cheaper than urlsplit)
         if not urlsplit(href).path.lower().endswith(ATTACHMENT_SUFFIXES):
             continue  # a relative link's path ends as its absolute URL's does
         url = urljoin(base, href)
@@ -193,9 +228,10 @@ def attachments(html: str | Page, base: str) -> list[Link]:
     return list(out.values())
 
 
-def is_shell(text: str) -> bool:
-    """The page text does not hold the report itself (no 表三, little text)."""
-    flat = re.sub(r"\s+", "", text)
+def is_shell(text: str | Page) -> bool:
+    """The page text does not hold the report itself (no 表三, little text); `text` is
+    the page's visible text, or the `Page`."""
+    flat = text.flat if isinstance(text, Page) else "".join(text.split())
     has_tables = "本年新收政府信息公开申请数量" in flat or "上年结转政府信息公开申请数量" in flat
     return not has_tables and len(flat) < 3000
 
@@ -205,8 +241,7 @@ def error_page(html: str | Page, text: str | None = None) -> str | None:
     `text`: the page's text (default: the `Page`'s)."""
     page = _page(html)
     title = page.title
-    text = page.text if text is None else text
-    flat = re.sub(r"\s+", "", text)
+    flat = page.flat if text is None else "".join(text.split())
     if title and _ERROR_TITLE.search(title) and not _REPORT_WORDS.search(title):
         return f"网站返回的是错误页面（标题：{title[:40]}）"
     if len(flat) < 200 and _ERROR_BODY.search(flat):

@@ -14,15 +14,22 @@ report) from a folder written by `generate`; `start()` binds every host on one f
 port, `registry(path)` writes the registry with each agency's `column_url`, `stop()`
 shuts all down. Threaded; only loopback addresses. `serve_wsgi` serves any WSGI app the
 same way (benchmarks/bench_collect.py).
+
+HTTP/1.1 with keep-alive, as government sites answer: a client fetching many pages from
+one portal reuses its connections (wsgiref's own handler closes each connection after
+one request, which made every fetch pay a TCP handshake and a server thread).
 """
 
 from __future__ import annotations
 
+import io
+import sys
 import threading
 from html import escape
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from urllib.parse import unquote, urlsplit
 
 from ingest.registry import Agency, load_registry
 
@@ -37,23 +44,70 @@ _TYPES = {
 }
 
 
-class ThreadedWSGIServer(ThreadingMixIn, WSGIServer):
-    """A WSGI server answering each request on its own thread."""
+class ThreadedWSGIServer(ThreadingMixIn, HTTPServer):
+    """Serves WSGI app `app` (GET and HEAD), each connection on its own thread."""
 
     daemon_threads = True
     request_queue_size = 256
 
+    def __init__(self, address: tuple[str, int], app) -> None:
+        super().__init__(address, KeepAliveHandler)
+        self.app = app
 
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
+
+class KeepAliveHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1: many requests per connection; an idle connection closes after 30 s."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 30
+
+    def do_GET(self) -> None:
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        host, port = self.server.server_address[:2]
+        environ = {
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": unquote(urlsplit(self.path).path),
+            "QUERY_STRING": urlsplit(self.path).query,
+            "SERVER_NAME": host,
+            "SERVER_PORT": str(port),
+            "SERVER_PROTOCOL": self.request_version,
+            "HTTP_HOST": self.headers.get("Host", ""),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        answer: dict = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, headers
+
+        body = b"".join(self.server.app(environ, start_response))
+        code, _, reason = answer["status"].partition(" ")
+        self.send_response(int(code), reason)
+        for name, value in answer["headers"]:
+            if name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
         pass
 
 
 def serve_wsgi(app, host: str = "127.0.0.1", port: int = 0) -> ThreadedWSGIServer:
     """`app` served on a background thread (port 0: a free one); `shutdown()` stops it."""
-    server = make_server(
-        host, port, app, server_class=ThreadedWSGIServer, handler_class=QuietHandler
-    )
+    server = ThreadedWSGIServer((host, port), app)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -160,9 +214,7 @@ class ProvinceServer:
 
     def _bind(self, port: int) -> None:
         for host in self.hosts:  # the first binds `port` (0: a free one); the rest reuse it
-            server = make_server(
-                host, port, self.app, server_class=ThreadedWSGIServer, handler_class=QuietHandler
-            )
+            server = ThreadedWSGIServer((host, port), self.app)
             port = self.port = server.server_port
             self._servers.append(server)
 

@@ -3,6 +3,9 @@ by the collection stage like any agency website."""
 
 from __future__ import annotations
 
+import http.client
+from urllib.parse import urlsplit
+
 from flows.collect import collect_batch
 from ingest.collect import CollectSettings
 from ingest.parser import parse_file
@@ -36,3 +39,30 @@ def test_served_province_is_collected(clean_province, tmp_path):
             want.t3,
             want.t4,
         ), entry.format
+
+
+def test_portal_keeps_the_connection_alive(clean_province):
+    """HTTP/1.1 keep-alive, as real sites: one connection answers several requests,
+    HEAD without a body, an unknown path with 404."""
+    with ProvinceServer(clean_province.out) as server:
+        agency = next(iter(server.app.agencies))
+        url = urlsplit(server.url(agency))
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+        try:
+            answers = []
+            for method, path in [
+                ("GET", url.path),
+                ("HEAD", url.path),
+                ("GET", "/nobody/index.html"),
+                ("GET", url.path),
+            ]:
+                connection.request(method, path)
+                response = connection.getresponse()
+                answers.append((response.status, response.version, len(response.read())))
+                socket_after = connection.sock
+                assert socket_after is not None  # not closed by the server
+        finally:
+            connection.close()
+    (s1, v1, n1), (s2, _, n2), (s3, _, _), (s4, _, n4) = answers
+    assert (s1, s2, s3, s4) == (200, 200, 404, 200) and v1 == 11
+    assert n1 > 0 and n2 == 0 and n4 == n1
