@@ -158,12 +158,13 @@ def _database_failure(exc: Exception, args: argparse.Namespace) -> str | None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from flows.runners import RunnerError, runner_settings
+    from flows.runners import RunnerError, mail_workers, runner_settings
     from flows.settings import build_settings
     from ingest.registry import RegistryError
 
     try:
         runner = runner_settings(os.environ, args.runner, args.dask_address, args.dask_workers)
+        mail_workers(os.environ)  # checked before the run, read by the delivery
     except RunnerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -142,11 +142,13 @@ def publish_and_deliver(database_url, out_dir, pages_dir, year, scope, run_id):
     recorded, and delivery reads neither."""
     from flows.deliver import deliver
     from flows.publish import write_progress
+    from flows.runners import mail_workers
     from reports.mail import mail_settings_from_env
 
     try:
         mail = mail_settings_from_env(os.environ, out_dir)
-        return deliver(database_url, Path(pages_dir), year, scope, run_id, mail)
+        workers = mail_workers(os.environ)
+        return deliver(database_url, Path(pages_dir), year, scope, run_id, mail, workers=workers)
     finally:
         write_progress(database_url, Path(pages_dir), year, scope, run_id)
 

@@ -136,15 +136,26 @@ def for_workers(settings, config: str | None = None):
 def parse_workers(environ: Mapping[str, str]) -> int:
     """Processes for parsing under the default runner: `NIANBAO_PARSE_WORKERS`, else
     one per core; 1 parses in the flow's own threads."""
-    text = environ.get("NIANBAO_PARSE_WORKERS", "").strip()
+    return workers_from_env(environ, "NIANBAO_PARSE_WORKERS")
+
+
+def mail_workers(environ: Mapping[str, str]) -> int:
+    """Processes rendering and composing the messages of a delivery (`flows.deliver`):
+    `NIANBAO_MAIL_WORKERS`, else one per core; 1 composes in the flow's process."""
+    return workers_from_env(environ, "NIANBAO_MAIL_WORKERS")
+
+
+def workers_from_env(environ: Mapping[str, str], name: str) -> int:
+    """A count of worker processes from variable `name`; default one per core."""
+    text = environ.get(name, "").strip()
     if not text:
         return os.cpu_count() or 1
     try:
         workers = int(text)
     except ValueError:
-        raise RunnerError(f"NIANBAO_PARSE_WORKERS 不是整数：{text!r}") from None
+        raise RunnerError(f"{name} 不是整数：{text!r}") from None
     if workers < 1:
-        raise RunnerError(f"NIANBAO_PARSE_WORKERS 应至少为 1：{workers}")
+        raise RunnerError(f"{name} 应至少为 1：{workers}")
     return workers
 
 

@@ -16,6 +16,8 @@ from flows.runners import (
     RunnerError,
     RunnerSettings,
     for_workers,
+    mail_workers,
+    parse_workers,
     runner_settings,
     task_runner,
 )
@@ -120,3 +122,15 @@ def test_dask_cluster_gives_the_default_runners_findings(
     assert dask[1] == default[1] and default[1]  # findings: (agency, rule, cell, …)
     assert dask[2] == default[2]
     assert default[0].totals["parsed"] == 5 and default[0].totals["agencies_with_errors"] == 1
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [(parse_workers, "NIANBAO_PARSE_WORKERS"), (mail_workers, "NIANBAO_MAIL_WORKERS")],
+)
+def test_worker_counts_from_the_environment(read, name):
+    assert read({name: " 3 "}) == 3 and read({name: "1"}) == 1
+    assert read({}) == read({name: ""}) >= 1  # one per core
+    for bad, says in (("two", "不是整数"), ("0", "应至少为 1")):
+        with pytest.raises(RunnerError, match=f"{name} {says}"):
+            read({name: bad})
