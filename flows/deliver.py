@@ -33,10 +33,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flows.mail_content import AgencyBody, Body, DigestBody
-from models import deliveries, ledger
+from models import deliveries, ledger, store
 from models.db import Database
 from models.ledger import LedgerEntry
-from models.tables import CheckRun, Delivery, FindingRecord, ParsedReport, SourceDocument
+from models.tables import CheckRun, Delivery, FindingRecord, ParsedReport
 from reports.mail import (
     DeliveryError,
     MailSettings,
@@ -163,23 +163,9 @@ def plan(
 
 
 def _latest_reports(session, year: int, agency_ids: list[str]) -> dict[str, ParsedReport]:
-    """Each agency's `models.store.latest_report` (same order: the most recently
-    fetched document, then the newest report), with its document: two queries for
-    all agencies instead of two per agency."""
-    latest: dict[str, int] = {}
-    for start in range(0, len(agency_ids), _IN_CHUNK):
-        rows = session.execute(
-            select(ParsedReport.agency_id, ParsedReport.id)
-            .join(ParsedReport.document)
-            .where(
-                ParsedReport.year == year,
-                ParsedReport.agency_id.in_(agency_ids[start : start + _IN_CHUNK]),
-            )
-            .order_by(SourceDocument.last_fetched_at.desc(), ParsedReport.id.desc())
-        )
-        for agency_id, report_id in rows:
-            latest.setdefault(agency_id, report_id)
-    ids = list(latest.values())
+    """Each agency's `models.store.latest_report` with its document, in a few queries
+    for all agencies instead of two per agency."""
+    ids = list(store.latest_report_ids(session, agency_ids, year).values())
     found: dict[str, ParsedReport] = {}
     for start in range(0, len(ids), _IN_CHUNK):
         query = (
@@ -329,7 +315,7 @@ def _prepared(
         ahead = deque(pool.submit(_prepare, job) for job in islice(jobs, 4 * workers))
         while ahead:
             wire = ahead.popleft().result()
-            for job in islice(jobs, 1):
+            if (job := next(jobs, None)) is not None:
                 ahead.append(pool.submit(_prepare, job))
             yield wire
 

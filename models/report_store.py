@@ -28,6 +28,7 @@ from models.tables import REPORT_STATUSES, Agency, ParsedReport, SourceDocument
 __all__ = [
     "StoredReport",
     "latest_report",
+    "latest_report_ids",
     "previous_reports",
     "record_document",
     "record_documents",
@@ -245,14 +246,42 @@ def record_reports(
     return [StoredReport(ids[r["document_id"]], rows[r["document_id"]]["status"]) for r in reports]
 
 
+# The latest report of an agency-year: the most recently fetched document's, then the
+# newest report of it.
+_LATEST_FIRST = (SourceDocument.last_fetched_at.desc(), ParsedReport.id.desc())
+
+
 def latest_report(session: Session, agency_id: str, year: int) -> ParsedReport | None:
     """The report of the most recently fetched document of (agency, year), any status."""
     return session.scalar(
         select(ParsedReport)
         .join(ParsedReport.document)
         .where(ParsedReport.agency_id == agency_id, ParsedReport.year == year)
-        .order_by(SourceDocument.last_fetched_at.desc(), ParsedReport.id.desc())
+        .order_by(*_LATEST_FIRST)
         .limit(1)
+    )
+
+
+def latest_report_ids(session: Session, agency_ids: Iterable[str], year: int) -> dict[str, int]:
+    """Agency id -> id of its `latest_report` of `year`, for those that have one: ranked
+    in SQL, one statement per chunk of agencies."""
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(set(agency_ids))):
+        ranked = _ranked(chunk, year)
+        rows = session.execute(select(ranked.c.agency_id, ranked.c.id).where(ranked.c.rank == 1))
+        found |= {agency_id: report_id for agency_id, report_id in rows}
+    return found
+
+
+def _ranked(agency_ids: Sequence[str], year: int):
+    """Subquery: the reports of `year` of `agency_ids` (agency_id, id) with their
+    `rank`, 1 for each agency's `latest_report`."""
+    rank = func.row_number().over(partition_by=ParsedReport.agency_id, order_by=_LATEST_FIRST)
+    return (
+        select(ParsedReport.agency_id, ParsedReport.id, rank.label("rank"))
+        .join(ParsedReport.document)
+        .where(ParsedReport.agency_id.in_(agency_ids), ParsedReport.year == year)
+        .subquery()
     )
 
 
@@ -295,23 +324,10 @@ def _latest_parsed(
     session: Session, agency_ids: Iterable[str], year: int
 ) -> dict[str, dict[str, Any]]:
     """Agency id -> canonical of its `latest_report` of `year`, for those whose latest
-    report is "parsed" with a canonical (ranked in SQL, in `latest_report`'s order)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=ParsedReport.agency_id,
-            order_by=(SourceDocument.last_fetched_at.desc(), ParsedReport.id.desc()),
-        )
-        .label("rank")
-    )
+    report is "parsed" with a canonical."""
     found: dict[str, dict[str, Any]] = {}
-    for chunk in chunks(sorted(agency_ids)):
-        ranked = (
-            select(ParsedReport.id, rank)
-            .join(ParsedReport.document)
-            .where(ParsedReport.agency_id.in_(chunk), ParsedReport.year == year)
-            .subquery()
-        )
+    for chunk in chunks(sorted(set(agency_ids))):
+        ranked = _ranked(chunk, year)
         rows = session.execute(
             select(ParsedReport.agency_id, ParsedReport.canonical)
             .join(ranked, ranked.c.id == ParsedReport.id)

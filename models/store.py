@@ -33,6 +33,7 @@ from models.registry_store import upsert_agency, upsert_registry
 from models.report_store import (
     StoredReport,
     latest_report,
+    latest_report_ids,
     previous_reports,
     record_document,
     record_documents,
@@ -54,6 +55,7 @@ __all__ = [
     "findings_for",
     "finish_run",
     "latest_report",
+    "latest_report_ids",
     "outcome_counts",
     "outcomes_for_run",
     "previous_reports",

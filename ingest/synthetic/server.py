@@ -73,10 +73,11 @@ class KeepAliveHandler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         host, port = self.server.server_address[:2]
+        target = urlsplit(self.path)
         environ = {
             "REQUEST_METHOD": self.command,
-            "PATH_INFO": unquote(urlsplit(self.path).path),
-            "QUERY_STRING": urlsplit(self.path).query,
+            "PATH_INFO": unquote(target.path),
+            "QUERY_STRING": target.query,
             "SERVER_NAME": host,
             "SERVER_PORT": str(port),
             "SERVER_PROTOCOL": self.request_version,

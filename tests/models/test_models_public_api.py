@@ -30,6 +30,7 @@ SURFACE = {
         "findings_for",
         "finish_run",
         "latest_report",
+        "latest_report_ids",
         "outcome_counts",
         "outcomes_for_run",
         "previous_reports",
@@ -61,6 +62,7 @@ SURFACE = {
     models.report_store: {
         "StoredReport",
         "latest_report",
+        "latest_report_ids",
         "previous_reports",
         "record_document",
         "record_documents",

@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from models import store
 from models.canonical import CanonicalReport
+from models.tables import ParsedReport
 
 YEAR = 2023
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -175,3 +176,21 @@ def test_many_agencies_in_a_few_statements(sessions):
     assert found == expected
     # 1,100 names: 3 reads of agencies; 2,200 candidate ids: 5 reads of reports.
     assert len(selects) == 3 + 5
+
+
+def test_latest_report_ids_are_those_of_latest_report(session):
+    """The ranked query picks, per agency, the report `latest_report` picks: the most
+    recently fetched document, whatever its status; agencies without one are absent."""
+    for agency in ("a", "b", "c", "d"):
+        store.upsert_agency(session, agency, agency)
+    _report(session, "a", "a-v1")
+    _report(session, "a", "a-v2", "failed", days=2)
+    _report(session, "a", "a-v3", days=1)
+    _report(session, "b", "b-v1", days=3)
+    _report(session, "b", "b-v2")
+    _report(session, "c", "c-v1", "unreadable")
+    session.commit()
+    ids = store.latest_report_ids(session, ["a", "b", "c", "d", "a"], YEAR)
+    assert ids == {a: store.latest_report(session, a, YEAR).id for a in ("a", "b", "c")}
+    assert session.get(ParsedReport, ids["a"]).status == "failed"
+    assert store.latest_report_ids(session, ["a"], YEAR - 1) == {}
