@@ -51,8 +51,8 @@ STAGES = {
         ("flows.annual_review", "find_documents"),
     ],
     "collect": [("flows.collect", "collect_batch"), ("flows.collect", "record_collection")],
-    # Parse batches run in a process pool (flows.runners.parse_pool): the stage is the
-    # span of the pool, timed by `_timed_pool` (a wrapped parse_batch cannot be pickled).
+    # Parse batches run in a process pool (flows.runners.parse_pool): each batch is timed
+    # from submission to result by `_timed_pool` (a wrapped parse_batch cannot be pickled).
     "parse": [],
     "check": [("flows.stages", "check_outcomes")],
     "persist": [("flows.stages", "persist")],
@@ -102,18 +102,29 @@ def _instrument(intervals: dict[str, list[tuple[float, float]]], delay: float) -
 
 
 def _timed_pool(parse_pool, spans: list, lock):
-    """`parse_pool` whose span (enter to exit: every batch parsed) is recorded."""
+    """`parse_pool` whose batches are timed: from a batch's submission to its result
+    (the pool had parse work; batches are submitted as collection delivers them)."""
     from contextlib import contextmanager
+
+    class Timed:
+        def __init__(self, pool) -> None:
+            self.pool = pool
+
+        def submit(self, fn, *args, **kwargs):
+            start = time.perf_counter()
+            future = self.pool.submit(fn, *args, **kwargs)
+
+            def done(_):
+                with lock:
+                    spans.append((start, time.perf_counter()))
+
+            future.add_done_callback(done)
+            return future
 
     @contextmanager
     def timed(settings):
-        start = time.perf_counter()
-        try:
-            with parse_pool(settings) as pool:
-                yield pool
-        finally:
-            with lock:
-                spans.append((start, time.perf_counter()))
+        with parse_pool(settings) as pool:
+            yield Timed(pool) if pool is not None else None
 
     return timed
 
@@ -121,6 +132,7 @@ def _timed_pool(parse_pool, spans: list, lock):
 def review_child(args: dict, queue) -> None:
     """One annual review in this (spawned) process; results to `queue`."""
     os.environ.update(args["env"])
+    gc_time = _time_gc()
     intervals: dict[str, list[tuple[float, float]]] = {}
     _instrument(intervals, args["delay"])
     from flows.annual_review import run_review
@@ -140,16 +152,44 @@ def review_child(args: dict, queue) -> None:
     queue.put(
         dict(
             wall=wall,
+            intervals=intervals,
             stages=stages,
             overhead=wall - busy,
             startup=first - start,
             waits=waits,
             peak_self=peak,
+            gc=dict(gc_time, passes=len(gc_time["passes"])),
+            gc_stages={
+                stage: sum(
+                    b - a for a, b in gc_time["passes"] if any(x <= a <= y for x, y in spans)
+                )
+                for stage, spans in intervals.items()
+            },
             totals=summary.totals,
             sent=getattr(summary.delivery, "sent", 0),
             findings=_findings(settings.database_url, args["year"]),
         )
     )
+
+
+def _time_gc() -> dict:
+    """Time spent in the cyclic garbage collector (all generations), and its passes."""
+    import gc
+
+    spent = {"seconds": 0.0, "full passes": 0, "passes": []}
+    began = [0.0]
+
+    def callback(phase, info):
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            now = time.perf_counter()
+            spent["seconds"] += now - began[0]
+            spent["full passes"] += info["generation"] == 2
+            spent["passes"].append((began[0], now))
+
+    gc.callbacks.append(callback)
+    return spent
 
 
 def _waits(intervals: dict[str, list[tuple[float, float]]], start: float) -> dict[str, float]:
@@ -199,22 +239,34 @@ def _tree_rss(pid: int) -> float:
 
 
 def run_child(args: dict) -> tuple[dict, float]:
-    """The review in a spawned child; (its results, peak RSS of its process tree in MB)."""
+    """The review in a spawned child; (its results, peak RSS of its process tree in MB).
+    The results get `stage_peaks`: the tree's peak while each stage ran."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     child = ctx.Process(target=review_child, args=(args, queue))
     child.start()
-    peak = 0.0
+    samples: list[tuple[float, float]] = []  # (perf_counter: one clock for all processes, MB)
     result = None
     while result is None:
-        peak = max(peak, _tree_rss(child.pid))
+        samples.append((time.perf_counter(), _tree_rss(child.pid)))
         try:
             result = queue.get(timeout=0.2)
         except Exception:  # queue.Empty: still running
             if not child.is_alive():
                 raise RuntimeError(f"review child exited with {child.exitcode}") from None
     child.join()
-    return result, peak
+    result["stage_peaks"] = _stage_peaks(result.pop("intervals"), samples)
+    return result, max(rss for _, rss in samples)
+
+
+def _stage_peaks(
+    intervals: dict[str, list[tuple[float, float]]], samples: list[tuple[float, float]]
+) -> dict[str, float]:
+    """Per stage, the highest tree RSS sampled while one of its calls ran."""
+    return {
+        stage: max((rss for t, rss in samples if any(a <= t <= b for a, b in spans)), default=0.0)
+        for stage, spans in intervals.items()
+    }
 
 
 class _Counter:
@@ -351,6 +403,14 @@ def _print(rows: list[dict]) -> None:
         )
         waits = ", ".join(f"{s} {w:.1f} s" for s, w in r["waits"].items())
         print(f"{r['reports']:,}: idle before each stage's calls (Prefect): {waits}")
+        gc = r["gc"]
+        print(
+            f"{r['reports']:,}: cyclic GC in the flow process {gc['seconds']:.1f} s "
+            f"({gc['full passes']} full passes); by stage: "
+            + ", ".join(f"{s} {t:.1f} s" for s, t in r["gc_stages"].items() if t >= 0.05)
+        )
+        peaks = ", ".join(f"{s} {m:,.0f} MB" for s, m in r["stage_peaks"].items() if m)
+        print(f"{r['reports']:,}: peak RSS of the tree while each stage ran: {peaks}")
 
 
 def main(argv=None) -> int:

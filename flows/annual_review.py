@@ -2,6 +2,11 @@
 
 Thin by design: tasks wrap *batches* of agencies (never one task per report) and call
 the plain stage functions of `flows.stages`.
+
+collect + parse (`collect_and_parse`: each collected batch goes to the parse pool at
+once, so the two overlap) → check → persist → render → deliver (`check_and_report`).
+Once parsed, the province is left out of the garbage collector's passes
+(`flows.memory.gc_settled`); once stored, the reports are kept without their texts.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import stages
 from flows.collect import review_items
+from flows.memory import gc_settled, give_back, settle
 from flows.recheck import deliver_task
 from flows.runners import for_workers, parse_pool, shared_api, task_runner, unwalked
 from flows.settings import Settings, build_settings
@@ -125,24 +131,46 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
     )
     for path in found.unregistered:
         log.warning("文件 %s 不属于名录中的任何机构，已跳过", path.name)
-    items = review_items(settings, agencies, found.documents, config)  # web collection, if any
-    batches = [
-        items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)
-    ]
+    with gc_settled():  # flows.memory: the libraries and the parsed province
+        outcomes = collect_and_parse(settings, agencies, found.documents, config)
+        settle()
+        return check_and_report(settings, agencies, outcomes, config)
+
+
+def collect_and_parse(settings: Settings, agencies, documents, config) -> list:
+    """Every agency's `ParseOutcome`, in registry order: collected from the web where the
+    registry has URLs, each batch parsed (in `parse_pool`) while the next is collected."""
+    log = get_run_logger()
     outcomes = []
     with parse_pool(settings) as pool:
-        futures = [
-            parse_batch_task.submit(unwalked(batch), settings.year, pool) for batch in batches
-        ]
+        futures = []
+
+        def parse(ready: list[tuple]) -> None:
+            for i in range(0, len(ready), settings.batch_size):
+                batch = ready[i : i + settings.batch_size]
+                futures.append(parse_batch_task.submit(unwalked(batch), settings.year, pool))
+            settle()  # the batches parsed so far (their results have arrived)
+
+        items = review_items(settings, agencies, documents, config, on_items=parse)
         for fut in futures:
             outcomes += fut.result()
             log.info("解析进度：%d/%d 个机构", len(outcomes), len(items))
+        futures.clear()  # a future holds its batch's outcomes too
+    place = {item[0]: n for n, item in enumerate(items)}
+    outcomes.sort(key=lambda o: place[o.agency_id])
+    return outcomes
+
+
+def check_and_report(settings: Settings, agencies, outcomes, config) -> ReviewSummary:
+    """Check, persist, render and deliver the parsed province."""
+    log = get_run_logger()
     # Submitted, so that it runs where the parse batches ran (a Dask worker, if any);
     # one batch over all reports (similarity rules compare across agencies).
     findings = check_task.submit(
         unwalked(outcomes), settings.database_url, unwalked(agencies), config
     ).result()
     log.info("规则检查完成：%d 条发现", sum(len(v) for v in findings.values()))
+    give_back()  # the check's frames, before the stages that follow
     params = {"registry": str(settings.registry), "source": str(settings.source)}
     run_id, totals = persist_task(
         settings.database_url,
@@ -152,6 +180,10 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
         unwalked(findings),
         params,
     )
+    for o in outcomes:  # stored; the pages draw the tables only
+        if o.report is not None:
+            o.report = o.report.without_texts()
+    give_back()
     pages = render_task(
         settings.pages_dir,
         settings.year,
@@ -163,6 +195,7 @@ def review(settings: Settings, config: str | None = None) -> ReviewSummary:
         settings.database_url,
     )
     log.info("已生成审核摘要 %d 页：%s", len(pages), pages[0])
+    give_back()  # before delivery starts its worker processes
     delivery = deliver_task(  # flows.recheck: 整改进展, 台账, then email
         settings.database_url,
         settings.out_dir,

@@ -12,15 +12,16 @@ to a host, seconds), `NIANBAO_COLLECT_PER_HOST` (requests in flight per host),
 options (`CollectSettings` fields, e.g. `nianbao collect --per-host`) over them.
 
 collect_batch (fetch + archive) → record_collection (DB: documents, fetch records,
-outcomes; publication context per agency) → check_publications (PUB-* rules) →
-persist_publication_findings.
+outcomes; publication context per agency), batch by batch → check_publications (PUB-*
+rules) → persist_publication_findings. In `annual_review` each recorded batch goes to
+the parser at once (`review_items(on_items=…)`), so parsing overlaps collection.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -160,9 +161,11 @@ def record_collection(
     archive = Archive(settings.archive_dir)
     documents_dir = Path(documents_dir)
     documents_dir.mkdir(parents=True, exist_ok=True)
+    ids = {a.agency_id for a in agencies}
     earlier: dict[str, list[Path]] = {}  # agency_id -> files of an earlier collection
-    for old in documents_dir.iterdir():
-        earlier.setdefault(old.name.rsplit(".", 1)[0], []).append(old)
+    for name in os.listdir(documents_dir):
+        if (stem := name.rsplit(".", 1)[0]) in ids:
+            earlier.setdefault(stem, []).append(documents_dir / name)
     out: list[AgencyCollection] = []
     db = Database.connect(database_url)
     try:
@@ -338,16 +341,25 @@ def collect_web(
     database_url: str,
     documents_dir: Path,
     batch_size: int = 200,
+    on_batch: Callable[[list[AgencyCollection]], None] | None = None,
 ) -> list[AgencyCollection]:
-    """Inside a flow: collect `agencies` in batched tasks (hosts in turn, `by_host`) and
-    record the results."""
+    """Inside a flow: collect `agencies` in batched tasks (hosts in turn, `by_host`),
+    each batch recorded as soon as it is fetched and handed to `on_batch` (the review
+    parses it while the next batch is collected). Returns every agency's collection, in
+    the order of `agencies`."""
     log = get_run_logger()
     ordered = by_host(agencies, year)
-    results: list[Collected] = []
+    out: list[AgencyCollection] = []
     for i in range(0, len(ordered), batch_size):
-        results += collect_batch_task(ordered[i : i + batch_size], year, settings)
-        log.info("采集进度：%d/%d 个机构", len(results), len(agencies))
-    return record_task(database_url, year, agencies, results, settings, documents_dir)
+        batch = ordered[i : i + batch_size]
+        results = collect_batch_task(batch, year, settings)
+        recorded = record_task(database_url, year, batch, results, settings, documents_dir)
+        out += recorded
+        log.info("采集进度：%d/%d 个机构", len(out), len(agencies))
+        if on_batch is not None:
+            on_batch(recorded)
+    place = {a.agency_id: n for n, a in enumerate(agencies)}
+    return sorted(out, key=lambda c: place[c.agency_id])
 
 
 @flow(name="collect", log_prints=False)
@@ -410,31 +422,44 @@ def review_items(
     documents: Mapping[str, list[Path]],
     config: str | None = None,
     environ: Mapping[str, str] | None = None,
-):
-    """`annual_review`'s parse items: web collection first where the registry has URLs.
+    on_items: Callable[[list[tuple]], None] | None = None,
+) -> list[tuple]:
+    """`annual_review`'s parse items, in registry order: web collection first where the
+    registry has URLs.
 
     Agencies without URLs keep their local files, as `(agency_id, paths)`; collected
     agencies get `(agency_id, [report] + local files, AgencyCollection)`; collection
-    settings from `review_collect_settings(out_dir, config, environ)`.
+    settings from `review_collect_settings(out_dir, config, environ)`. `on_items` gets
+    the items as they become ready (the agencies without URLs at once, then each
+    collected batch), so that parsing overlaps collection.
     """
+    emit = on_items or (lambda items: None)
     web = [a for a in agencies if wants_web(a, settings.year)]
-    collections: dict[str, AgencyCollection] = {}
+    web_ids = {a.agency_id for a in web}
+    items: dict[str, tuple] = {
+        a.agency_id: (a.agency_id, list(documents.get(a.agency_id, [])))
+        for a in agencies
+        if a.agency_id not in web_ids
+    }
+    if items:
+        emit(list(items.values()))
+
+    def collected(batch: list[AgencyCollection]) -> None:
+        ready = [
+            (c.agency_id, ([c.path] if c.path else []) + list(documents.get(c.agency_id, [])), c)
+            for c in batch
+        ]
+        items.update((item[0], item) for item in ready)
+        emit(ready)
+
     if web:
-        found = collect_web(
+        collect_web(
             settings.year,
             web,
             review_collect_settings(settings.out_dir, config, environ),
             settings.database_url,
             settings.out_dir / "collected" / str(settings.year),
             settings.batch_size,
+            on_batch=collected,
         )
-        collections = {c.agency_id: c for c in found}
-    items: list[tuple] = []
-    for a in agencies:
-        local = list(documents.get(a.agency_id, []))
-        c = collections.get(a.agency_id)
-        if c is None:
-            items.append((a.agency_id, local))
-        else:
-            items.append((a.agency_id, ([c.path] if c.path else []) + local, c))
-    return items
+    return [items[a.agency_id] for a in agencies]

@@ -183,8 +183,8 @@ def _agency_context(agency, year, outcome, report_row, views, run_text, now):
     from reports.contexts import AgencySummaryContext, SourceDocument
 
     document = report_row.document if report_row else None
-    report = (
-        CanonicalReport.from_dict(report_row.canonical)
+    report = (  # the page draws the tables; the texts would ride along to every worker
+        CanonicalReport.from_dict(report_row.canonical).without_texts()
         if report_row is not None and report_row.canonical and outcome.status == "parsed"
         else None
     )

@@ -188,5 +188,10 @@ def parse_pool(settings) -> Iterator[ProcessPoolExecutor | None]:
         yield None
         return
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(settings.parse_workers, mp_context=spawn) as pool:
+    pool = ProcessPoolExecutor(settings.parse_workers, mp_context=spawn)
+    try:
         yield pool
+    except BaseException:  # e.g. collection failed: do not parse what is still queued
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()

@@ -249,12 +249,13 @@ def render(
         agencies = [a for a in agencies if a.agency_id in only]
     for a in agencies:
         o = by_id[a.agency_id]
-        views = []
-        for f in findings.get(a.agency_id, []):
-            rule = get_rule(f.rule)
-            views.append(FindingView.from_finding(f, rule.title_zh, rule.basis))
-        if progress is not None:
+        if progress is not None:  # the stored findings with their 整改 progress
             views = progress.get(a.agency_id, [])
+        else:
+            views = []
+            for f in findings.get(a.agency_id, []):
+                rule = get_rule(f.rule)
+                views.append(FindingView.from_finding(f, rule.title_zh, rule.basis))
         source = SourceDocument(
             location=str(o.path) if o.path else "—",
             sha256=o.sha256 or "—",

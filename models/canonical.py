@@ -6,7 +6,7 @@ fields (provenance, blanks, ambiguities, section texts, labels) travel beside it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 T3_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 T3_APPLICANT_COLUMNS = T3_COLUMNS[:6]
@@ -149,6 +149,20 @@ class CanonicalReport:
 
         (`dataclasses.asdict` does the same through deepcopy at ~4 ms a report.)"""
         return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
+
+    def without_texts(self) -> CanonicalReport:
+        """The same report without its texts (parts, provenance, labels, headings): the
+        tables and metadata the audit pages draw, light enough to keep thousands in
+        memory once the checks have read the texts."""
+        return replace(
+            self,
+            provenance={},
+            sections={},
+            labels={},
+            headings={},
+            ambiguity_notes={},
+            preamble="",
+        )
 
     @classmethod
     def from_dict(cls, data: dict) -> CanonicalReport:

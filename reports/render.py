@@ -77,33 +77,38 @@ def write_site(
     """Write `index.html` and one page per agency (see names.page_name); return the paths,
     index first. Raises ValueError, before writing anything, on a duplicate agency id or
     an index row without a page."""
-    pages = _render_pages(agency_ctxs)
-    dangling = sorted(r.agency_id for r in index_ctx.rows if r.href not in pages)
+    ctxs = _named(agency_ctxs)
+    dangling = sorted(r.agency_id for r in index_ctx.rows if r.href not in ctxs)
     if dangling:
         raise ValueError(f"index rows without an agency page: {dangling}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = [write_atomic(out / INDEX, render_province_index(index_ctx))]
-    written += [write_atomic(out / name, html) for name, html in pages.items()]
-    return written
+    return written + _write(out, ctxs)
 
 
 def write_pages(out_dir: str | Path, agency_ctxs: Iterable[AgencySummaryContext]) -> list[Path]:
     """Write (replace) some agencies' pages of a site `write_site` wrote, e.g. those whose
     findings were just notified; the index is left as it is. Raises ValueError, before
     writing anything, on a duplicate agency id."""
-    pages = _render_pages(agency_ctxs)
-    return [write_atomic(Path(out_dir) / name, html) for name, html in pages.items()]
+    return _write(Path(out_dir), _named(agency_ctxs))
 
 
-def _render_pages(agency_ctxs: Iterable[AgencySummaryContext]) -> dict[str, str]:
-    pages: dict[str, str] = {}
+def _named(agency_ctxs: Iterable[AgencySummaryContext]) -> dict[str, AgencySummaryContext]:
+    """Page name -> context; ValueError on a duplicate page."""
+    named: dict[str, AgencySummaryContext] = {}
     for ctx in agency_ctxs:
         name = page_name(ctx.agency_id)
-        if name in pages:
+        if name in named:
             raise ValueError(f"duplicate agency page {name!r} (agency id {ctx.agency_id!r})")
-        pages[name] = render_agency_summary(ctx)
-    return pages
+        named[name] = ctx
+    return named
+
+
+def _write(out: Path, named: dict[str, AgencySummaryContext]) -> list[Path]:
+    """Each page rendered and written in turn (a province's pages are hundreds of MB
+    of text: never all in memory at once)."""
+    return [write_atomic(out / name, render_agency_summary(ctx)) for name, ctx in named.items()]
 
 
 def filesize(size: int) -> str:

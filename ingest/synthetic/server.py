@@ -134,18 +134,21 @@ class ProvinceApp:
             a.agency_id: a for a in load_registry(self.folder / "registry.csv")
         }
         self.reports: dict[tuple[str, int], tuple[Path, str | None]] = {}
+        self.years: dict[str, list[int]] = {}  # agency_id -> its report years, newest first
         for e in Truth.read(self.folder / "truth.json").reports:
             self.reports[(e.agency_id, e.year)] = (self.folder / e.file, e.published)
+            self.years.setdefault(e.agency_id, []).append(e.year)
+        for years in self.years.values():
+            years.sort(reverse=True)
 
     def title(self, agency_id: str, year: int) -> str:
         return f"{self.agencies[agency_id].name}{year}年政府信息公开工作年度报告"
 
     def column(self, agency_id: str) -> bytes:
-        years = sorted((y for a, y in self.reports if a == agency_id), reverse=True)
         items = "".join(
             f'<li><a href="/{agency_id}/{y}.html" title="{escape(self.title(agency_id, y))}">'
             f"{escape(self.title(agency_id, y))}</a><span>{self.reports[(agency_id, y)][1]}</span></li>"
-            for y in years
+            for y in self.years.get(agency_id, ())
         )
         name = self.agencies[agency_id].name
         return _page(f"{name} 政府信息公开年报", f"<h2>政府信息公开年报</h2><ul>{items}</ul>")

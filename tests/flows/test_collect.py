@@ -3,6 +3,8 @@ database)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import func, select
 
@@ -180,3 +182,62 @@ def test_record_replaces_earlier_report_files(province, tmp_path, database_url):
     got = record_collection(database_url, YEAR, agencies, results, settings, documents)
     assert {c.agency_id: c.path for c in got} == {"zone": documents / "zone.html", "nothing": None}
     assert sorted(p.name for p in documents.iterdir()) == ["zone.html", "zone.x.html"]
+
+
+def test_review_items_are_handed_over_batch_by_batch(
+    province, tmp_path, prefect_harness, database_url
+):
+    """`review_items` hands over the agencies without URLs at once, then each collected
+    batch as soon as it is recorded (so the review parses while collection goes on), and
+    returns every item in registry order."""
+    from prefect import flow
+
+    from flows.collect import review_items
+    from flows.settings import build_settings
+    from ingest.registry import Agency
+    from models.collection import CollectionOutcome
+
+    server, state = province
+    state["flaky_hits"] = 0
+    quick = {"zone", "scj", "nothing", "gone", "late"}
+    web = load_registry(registry_csv(server, tmp_path / "registry.csv", quick))
+    local_file = tmp_path / "local.txt"
+    local_file.write_text("本地文件", encoding="utf-8")
+    local = Agency("local", "本地机构", "本地", "county", "department")
+    agencies = [web[0], local, *web[1:]]
+    environ = {"NIANBAO_COLLECT_DELAY": "0"}  # these agencies answer at once
+    settings = build_settings(
+        YEAR, "unused.csv", str(tmp_path), str(tmp_path / "out"), {}, batch_size=2
+    )
+    settings = dataclasses.replace(settings, database_url=database_url)
+    handed: list[tuple[list[tuple], set[str]]] = []
+
+    def take(items):  # what the database holds for these agencies when they arrive
+        ids = [item[0] for item in items]
+        db = Database.connect(database_url)
+        try:
+            db.create_schema()  # the local items come before anything is recorded
+            with db.sessions() as s:
+                stored = select(CollectionOutcome.agency_id).where(
+                    CollectionOutcome.agency_id.in_(ids)
+                )
+                handed.append((items, set(s.scalars(stored))))
+        finally:
+            db.dispose()
+
+    @flow
+    def run():
+        return review_items(settings, agencies, {"local": [local_file]}, None, environ, take)
+
+    items = run()
+
+    assert [item[0] for item in items] == [a.agency_id for a in agencies]
+    assert handed[0] == ([("local", [local_file])], set())
+    batches = [batch for batch, _ in handed[1:]]
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    for batch, stored in handed[1:]:
+        assert stored == {item[0] for item in batch}  # recorded before handed over
+    assert sorted(i for batch in batches for i in batch) == sorted(items[:1] + items[2:])
+    assert {item[0]: item[2].status for item in items if len(item) == 3} == {
+        k: v for k, v in EXPECTED.items() if k in quick
+    }

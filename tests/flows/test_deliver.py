@@ -280,3 +280,24 @@ def test_delivery_with_worker_processes(workspace, smtp, tmp_path, monkeypatch):
         notified = s.scalars(select(FindingEvent).where(FindingEvent.kind == "notified"))
         assert len(list(notified)) == OPEN * 3
     db.dispose()
+
+
+def test_pages_are_the_same_from_reports_without_their_texts(reviewed, database_url, tmp_path):
+    """After persisting, the review keeps each report `without_texts()` for the pages
+    it still renders: every page comes out the same (but for its generation time)."""
+    agencies, outcomes, findings = reviewed
+    slim = [dataclasses.replace(o, report=o.report and o.report.without_texts()) for o in outcomes]
+    assert any(o.report and o.report.sections for o in outcomes)
+    assert all(not o.report.sections and not o.report.provenance for o in slim if o.report)
+    run_id, _ = stages.persist(database_url, YEAR, agencies, outcomes, findings, {})
+
+    def pages(folder, these):
+        written = stages.render(
+            folder, YEAR, "江苏示例", run_id, agencies, these, findings, database_url=database_url
+        )
+        stamp = re.compile(r"生成时间 [^。<]+")
+        return {p.name: stamp.sub("生成时间 …", p.read_text(encoding="utf-8")) for p in written}
+
+    full = pages(tmp_path / "full", outcomes)
+    assert len(full) == len(agencies) + 2  # the agencies, the index, the rules
+    assert pages(tmp_path / "slim", slim) == full

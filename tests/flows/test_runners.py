@@ -17,6 +17,7 @@ from flows.runners import (
     RunnerSettings,
     for_workers,
     mail_workers,
+    parse_pool,
     parse_workers,
     runner_settings,
     task_runner,
@@ -134,3 +135,17 @@ def test_worker_counts_from_the_environment(read, name):
     for bad, says in (("two", "不是整数"), ("0", "应至少为 1")):
         with pytest.raises(RunnerError, match=f"{name} {says}"):
             read({name: bad})
+
+
+def test_parse_pool_drops_queued_batches_when_the_flow_fails():
+    """Collection failing while parse batches wait: the queued batches are not parsed."""
+    import time
+    from types import SimpleNamespace
+
+    settings = SimpleNamespace(runner=SimpleNamespace(kind="default"), parse_workers=2)
+    futures = []
+    with pytest.raises(RuntimeError), parse_pool(settings) as pool:
+        futures += [pool.submit(time.sleep, 0.5) for _ in range(20)]
+        raise RuntimeError("采集失败")
+    assert sum(f.cancelled() for f in futures) >= 15
+    assert all(f.done() for f in futures)
