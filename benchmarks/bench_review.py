@@ -221,21 +221,34 @@ def _findings(database_url: str, year: int) -> list[tuple]:
         db.dispose()
 
 
-def _tree_rss(pid: int) -> float:
+def _tree_rss(pid: int) -> tuple[float, dict[str, float]]:
+    """RSS of the process tree in MB, and per kind of process (the flow, the Prefect
+    API server, worker processes, other)."""
     import psutil
 
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0.0
-    total = 0
+        return 0.0, {}
+    parts: dict[str, float] = {}
     for p in procs:
         try:
-            total += p.memory_info().rss
+            rss = p.memory_info().rss / 2**20
+            line = " ".join(p.cmdline())
         except psutil.NoSuchProcess:
-            pass
-    return total / 2**20
+            continue
+        kind = (
+            "flow"
+            if p.pid == pid
+            else "Prefect API"
+            if "uvicorn" in line
+            else "workers"
+            if "spawn_main" in line
+            else "other"
+        )
+        parts[kind] = parts.get(kind, 0.0) + rss
+    return sum(parts.values()), parts
 
 
 def run_child(args: dict) -> tuple[dict, float]:
@@ -246,9 +259,12 @@ def run_child(args: dict) -> tuple[dict, float]:
     child = ctx.Process(target=review_child, args=(args, queue))
     child.start()
     samples: list[tuple[float, float]] = []  # (perf_counter: one clock for all processes, MB)
-    result = None
+    result, peak_parts = None, {}
     while result is None:
-        samples.append((time.perf_counter(), _tree_rss(child.pid)))
+        total, parts = _tree_rss(child.pid)
+        if total > max((rss for _, rss in samples), default=0.0):
+            peak_parts = parts
+        samples.append((time.perf_counter(), total))
         try:
             result = queue.get(timeout=0.2)
         except Exception:  # queue.Empty: still running
@@ -256,6 +272,7 @@ def run_child(args: dict) -> tuple[dict, float]:
                 raise RuntimeError(f"review child exited with {child.exitcode}") from None
     child.join()
     result["stage_peaks"] = _stage_peaks(result.pop("intervals"), samples)
+    result["peak_parts"] = peak_parts
     return result, max(rss for _, rss in samples)
 
 
@@ -411,6 +428,8 @@ def _print(rows: list[dict]) -> None:
         )
         peaks = ", ".join(f"{s} {m:,.0f} MB" for s, m in r["stage_peaks"].items() if m)
         print(f"{r['reports']:,}: peak RSS of the tree while each stage ran: {peaks}")
+        parts = ", ".join(f"{k} {m:,.0f} MB" for k, m in r["peak_parts"].items())
+        print(f"{r['reports']:,}: at the tree's peak: {parts}")
 
 
 def main(argv=None) -> int:
