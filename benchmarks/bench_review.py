@@ -34,6 +34,7 @@ import argparse
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import socket
 import sys
 import tempfile
@@ -223,21 +224,27 @@ def _findings(database_url: str, year: int) -> list[tuple]:
 
 def _tree_rss(pid: int) -> tuple[float, dict[str, float]]:
     """RSS of the process tree in MB, and per kind of process (the flow, the Prefect
-    API server, worker processes, other)."""
+    API server, worker processes, other). A child with the flow's own command line is
+    one being started (forked, not yet exec'd: its RSS is the flow's pages again) and is
+    not counted."""
     import psutil
 
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
+        root_line = root.cmdline()
     except psutil.NoSuchProcess:
         return 0.0, {}
     parts: dict[str, float] = {}
     for p in procs:
         try:
             rss = p.memory_info().rss / 2**20
-            line = " ".join(p.cmdline())
+            cmdline = p.cmdline()
         except psutil.NoSuchProcess:
             continue
+        if p.pid != pid and cmdline == root_line:
+            continue
+        line = " ".join(cmdline)
         kind = (
             "flow"
             if p.pid == pid
@@ -259,11 +266,11 @@ def run_child(args: dict) -> tuple[dict, float]:
     child = ctx.Process(target=review_child, args=(args, queue))
     child.start()
     samples: list[tuple[float, float]] = []  # (perf_counter: one clock for all processes, MB)
-    result, peak_parts = None, {}
+    result, peak, peak_parts = None, 0.0, {}
     while result is None:
         total, parts = _tree_rss(child.pid)
-        if total > max((rss for _, rss in samples), default=0.0):
-            peak_parts = parts
+        if total > peak:
+            peak, peak_parts = total, parts
         samples.append((time.perf_counter(), total))
         try:
             result = queue.get(timeout=0.2)
@@ -273,7 +280,7 @@ def run_child(args: dict) -> tuple[dict, float]:
     child.join()
     result["stage_peaks"] = _stage_peaks(result.pop("intervals"), samples)
     result["peak_parts"] = peak_parts
-    return result, max(rss for _, rss in samples)
+    return result, peak
 
 
 def _stage_peaks(
@@ -357,6 +364,8 @@ def bench(n: int, seed: int, delay: float, previous: bool, keep: Path | None) ->
     if not previous:  # no year-1 report in the database: cross-year errors cannot show
         entries = [_uncheckable(e) for e in entries]
     detection = judge(entries, result.pop("findings"))
+    if keep is None:  # a province of 20,000 with its archive and pages is some 18 GB
+        shutil.rmtree(folder, ignore_errors=True)
     return dict(
         reports=n,
         generated=generated,
@@ -417,6 +426,7 @@ def _print(rows: list[dict]) -> None:
             f"\n{r['reports']:,}: Prefect start to first stage {r['startup']:.1f} s (in the "
             f"overhead); province generated in {r['generated']:.0f} s; previous year's review "
             f"{prev}; kinds injected {dict(r['detection'].by_kind)}; files in {r['folder']}"
+            + ("" if r["folder"].exists() else " (removed; --keep DIR keeps them)")
         )
         waits = ", ".join(f"{s} {w:.1f} s" for s, w in r["waits"].items())
         print(f"{r['reports']:,}: idle before each stage's calls (Prefect): {waits}")
